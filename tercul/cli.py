@@ -1,0 +1,179 @@
+"""The ``tercul`` command: Flask's CLI plus Tercul's own commands.
+
+Every command here is also available as ``flask --app tercul COMMAND``.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from .extensions import db
+
+
+def main() -> None:
+    from . import create_app
+    from .config import ConfigError
+
+    try:
+        cli = FlaskGroup(name="tercul", create_app=create_app, add_version_option=False,
+                         help="Tercul: literature and its translations.")
+        cli.main(prog_name="tercul")
+    except ConfigError as exc:
+        click.echo(f"Configuration error: {exc}", err=True)
+        sys.exit(2)
+
+
+def register_commands(app: Flask) -> None:
+    for command in (serve, import_command, export_command, demo, seed, users):
+        app.cli.add_command(command)
+
+
+def _fail(message: str, code: int = 1):
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--debug/--no-debug", default=False)
+@with_appcontext
+def serve(host: str, port: int, debug: bool) -> None:
+    """Run the development server."""
+    current_app.run(host=host, port=port, debug=debug, use_reloader=False)
+
+
+@click.command("import")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(["tercul", "gutenberg", "udhr", "bible"]))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@with_appcontext
+def import_command(fmt: str, paths: tuple[str, ...]) -> None:
+    """Import texts: FORMAT is tercul, gutenberg, udhr or bible.
+
+    Every file is read and checked before anything is written; if one is broken,
+    nothing is imported and the command exits with status 1.
+    """
+    from .importers import BundleError, read_source
+    from .importers.loader import ImportReport, load_bundle
+
+    bundles, failed = [], False
+    for path in paths:
+        try:
+            bundles.append(read_source(fmt, path))
+        except BundleError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            failed = True
+    if failed:
+        _fail("nothing was imported")
+    report = ImportReport()
+    try:
+        for bundle in bundles:
+            load_bundle(db.session, bundle, report)
+        db.session.commit()
+    except BundleError as exc:
+        db.session.rollback()
+        _fail(f"{exc}\nnothing was imported")
+    click.echo(report.summary())
+
+
+@click.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def export_command(path: str) -> None:
+    """Export the published library as a Tercul bundle (.json or .yaml)."""
+    from .importers.bundle_format import write_bundle
+    from .importers.loader import export_library
+
+    if not path.endswith((".json", ".yaml", ".yml")):
+        _fail("the export file must end in .json, .yaml or .yml")
+    bundle = export_library(db.session)
+    write_bundle(bundle, path)
+    n_tr = sum(len(w.translations) for w in bundle.works)
+    click.echo(f"exported {len(bundle.authors)} authors, {len(bundle.works)} works, {n_tr} translations to {path}")
+
+
+@click.command("demo")
+@click.option("--offline", is_flag=True, help="Use only sources already in the cache.")
+@with_appcontext
+def demo(offline: bool) -> None:
+    """Build the demo library from public-domain sources (downloaded once, cached)."""
+    from .importers import demo as demo_library
+
+    try:
+        demo_library.build(db.session, offline=offline, echo=click.echo)
+    except demo_library.SourceUnavailable as exc:
+        db.session.rollback()
+        _fail(str(exc))
+
+
+@click.command("seed")
+@click.option("--synthetic", "count", type=click.IntRange(1, 10_000_000), required=True,
+              help="Number of synthetic works to generate.")
+@click.option("--seed", "random_seed", default=1, show_default=True, type=int)
+@with_appcontext
+def seed(count: int, random_seed: int) -> None:
+    """Generate realistic synthetic works with translations (for benchmarks)."""
+    from .importers.synthetic import generate
+
+    generate(db.session, count, seed=random_seed, echo=click.echo)
+
+
+@click.group("users")
+def users() -> None:
+    """Manage user accounts."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--password", required=True, help="At least 8 characters.")
+@click.option("--name", "display_name", required=True)
+@click.option("--role", default="reader", show_default=True,
+              type=click.Choice(["reader", "contributor", "reviewer", "admin"]))
+@with_appcontext
+def users_create(email: str, password: str, display_name: str, role: str) -> None:
+    """Create a verified account."""
+    from .services import accounts
+    from .services.errors import Invalid
+
+    try:
+        user = accounts.create_user(db.session, email=email, password=password, display_name=display_name,
+                                    role=role, verified=True, hasher=_hasher())
+        db.session.commit()
+    except Invalid as exc:
+        db.session.rollback()
+        _fail(str(exc))
+    click.echo(f"created {user.role} {user.email} (/users/{user.username})")
+
+
+@users.command("grant")
+@click.argument("email")
+@click.argument("role", type=click.Choice(["reader", "contributor", "reviewer", "admin"]))
+@with_appcontext
+def users_grant(email: str, role: str) -> None:
+    """Give a user a role."""
+    from .services import accounts
+    from .services.errors import DomainError
+
+    try:
+        user = accounts.grant_role(db.session, email, role)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        _fail(exc.message)
+    click.echo(f"{user.email} is now {user.role}")
+
+
+def _hasher():
+    from .services.accounts import password_hasher
+
+    cfg = current_app.config
+    return password_hasher(cfg.get("ARGON2_TIME_COST", 3), cfg.get("ARGON2_MEMORY_COST", 65536),
+                           cfg.get("ARGON2_PARALLELISM", 4))
+
+
+def repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent

@@ -1,0 +1,202 @@
+"""Configuration: one class hierarchy, filled from environment variables.
+
+With no variables set the app runs embedded: SQLite under ``instance/``, jobs run in
+process, in-memory cache and rate limits, mail written to ``instance/mail``.
+Setting ``DATABASE_URL``, ``REDIS_URL``, ``BROKER_URL``, ``SEARCH_BACKEND`` switches
+to production parts. Every variable is listed in :data:`VARIABLES` and documented in
+the README's table; a value that cannot be used stops start-up with its name.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """A configuration value is missing or unusable; the message names the variable."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = (_env(name, default) or default).strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name}: unknown value {value!r}; expected one of {', '.join(choices)}")
+    return value
+
+
+def _int(name: str, default: int, minimum: int = 0) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: {raw!r} is not a whole number") from None
+    if value < minimum:
+        raise ConfigError(f"{name}: {value} is below the minimum {minimum}")
+    return value
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = _env(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}: {raw!r} is not a boolean (use true or false)")
+
+
+def _database_url(name: str, default: str) -> str:
+    url = _env(name, default) or default
+    if url.startswith("postgres://") or url.startswith("postgresql://"):
+        # the psycopg 3 driver is the one we install
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    if not (url.startswith("sqlite:///") or url.startswith("postgresql+psycopg://")):
+        raise ConfigError(
+            f"{name}: unsupported database URL {url.split(':', 1)[0]!r}; "
+            "use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
+        )
+    return url
+
+
+class Config:
+    """Settings common to every environment. Instances read the environment."""
+
+    ENVIRONMENTS = ("development", "production", "testing")
+
+    def __init__(self) -> None:
+        self.TERCUL_ENV = _choice("TERCUL_ENV", self.default_env, self.ENVIRONMENTS)
+        self.INSTANCE_PATH = Path(_env("TERCUL_INSTANCE", str(ROOT / "instance")))
+        self.SECRET_KEY = _env("SECRET_KEY") or self.fallback_secret()
+        self.SQLALCHEMY_DATABASE_URI = _database_url(
+            "DATABASE_URL", f"sqlite:///{self.INSTANCE_PATH / 'tercul.sqlite'}"
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.REDIS_URL = _env("REDIS_URL")
+        self.BROKER_URL = _env("BROKER_URL", self.REDIS_URL)
+        self.SEARCH_BACKEND = _choice("SEARCH_BACKEND", "tantivy", ("tantivy", "weaviate"))
+        self.WEAVIATE_URL = _env("WEAVIATE_URL")
+        if self.SEARCH_BACKEND == "weaviate" and not self.WEAVIATE_URL:
+            raise ConfigError("WEAVIATE_URL: required when SEARCH_BACKEND=weaviate")
+        self.SEARCH_INDEX_PATH = Path(_env("SEARCH_INDEX_PATH", str(self.INSTANCE_PATH / "search")))
+
+        # cache and rate limits: Redis when configured, memory otherwise
+        self.CACHE_TYPE = "RedisCache" if self.REDIS_URL else "SimpleCache"
+        self.CACHE_REDIS_URL = self.REDIS_URL
+        self.CACHE_DEFAULT_TIMEOUT = _int("CACHE_TIMEOUT", 300)
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+
+        # mail: files in a folder by default, SMTP in production
+        self.MAIL_BACKEND = _choice("MAIL_BACKEND", self.default_mail_backend, ("file", "smtp", "console", "locmem"))
+        self.MAIL_FILE_PATH = str(Path(_env("MAIL_FOLDER", str(self.INSTANCE_PATH / "mail"))))
+        self.MAIL_SERVER = _env("SMTP_HOST", "localhost")
+        self.MAIL_PORT = _int("SMTP_PORT", 587, minimum=1)
+        self.MAIL_USERNAME = _env("SMTP_USER")
+        self.MAIL_PASSWORD = _env("SMTP_PASSWORD")
+        self.MAIL_USE_TLS = _bool("SMTP_STARTTLS", True)
+        self.MAIL_DEFAULT_SENDER = _env("MAIL_FROM", "Tercul <no-reply@tercul.invalid>")
+
+        # jobs: run in process unless a broker is configured
+        self.JOBS_MODE = "broker" if self.BROKER_URL else "inline"
+
+        # texts
+        self.TEXT_MAX_BYTES = _int("TEXT_MAX_BYTES", 2 * 1024 * 1024, minimum=1)
+        self.PAGE_SIZE = _int("PAGE_SIZE", 50, minimum=1)
+
+        self.WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = False
+        self.PREFERRED_URL_SCHEME = "http"
+        self.SERVER_NAME = _env("SERVER_NAME")
+        self.check()
+
+    default_env = "development"
+    default_mail_backend = "file"
+
+    def fallback_secret(self) -> str:
+        # Development only: a fixed key is fine on a laptop, never in production.
+        return "dev-insecure-secret-key-change-me"
+
+    def check(self) -> None:
+        """Hook for environment-specific checks."""
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in vars(self).items() if k.isupper()}
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class TestingConfig(Config):
+    default_env = "testing"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.TESTING = True
+        self.SQLALCHEMY_DATABASE_URI = _database_url("TEST_DATABASE_URL", "sqlite:///:memory:")
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.CACHE_TYPE = "SimpleCache"
+        self.JOBS_MODE = "inline"
+        self.SEARCH_INDEX_PATH = self.INSTANCE_PATH / "test-search"
+
+
+class ProductionConfig(Config):
+    default_env = "production"
+    default_mail_backend = "smtp"
+
+    def fallback_secret(self) -> str:
+        raise ConfigError(
+            "SECRET_KEY: must be set in production (a long random string, "
+            "e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+        )
+
+    def check(self) -> None:
+        if len(self.SECRET_KEY) < 32:
+            raise ConfigError("SECRET_KEY: too short for production (use at least 32 characters)")
+        self.SESSION_COOKIE_SECURE = True
+        self.SESSION_COOKIE_NAME = "__Host-session"
+        self.PREFERRED_URL_SCHEME = "https"
+
+
+def config_from_env() -> Config:
+    """Pick the class from ``TERCUL_ENV`` and read the environment."""
+    env = _choice("TERCUL_ENV", "development", Config.ENVIRONMENTS)
+    return {"development": DevelopmentConfig, "production": ProductionConfig, "testing": TestingConfig}[env]()
+
+
+# Every variable read above, with its default and meaning: the README's table is this.
+VARIABLES = [
+    ("TERCUL_ENV", "development", "development, production or testing"),
+    ("SECRET_KEY", "(dev key)", "signs sessions and tokens; required in production"),
+    ("DATABASE_URL", "sqlite:///instance/tercul.sqlite", "sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"),
+    ("TEST_DATABASE_URL", "sqlite:///:memory:", "database used by the test suite"),
+    ("REDIS_URL", "(none: memory)", "Redis for cache and rate limits"),
+    ("BROKER_URL", "REDIS_URL", "Dramatiq broker; unset means jobs run in process"),
+    ("SEARCH_BACKEND", "tantivy", "tantivy (embedded) or weaviate"),
+    ("WEAVIATE_URL", "(none)", "Weaviate address, required with SEARCH_BACKEND=weaviate"),
+    ("SEARCH_INDEX_PATH", "instance/search", "folder of the embedded search index"),
+    ("TERCUL_INSTANCE", "instance/", "folder for the SQLite file, mail, index"),
+    ("MAIL_BACKEND", "file (smtp in production)", "file, smtp, console or locmem (tests)"),
+    ("MAIL_FOLDER", "instance/mail", "where the file backend writes messages"),
+    ("SMTP_HOST / SMTP_PORT / SMTP_USER / SMTP_PASSWORD / SMTP_STARTTLS", "localhost / 587 / - / - / true", "SMTP server"),
+    ("MAIL_FROM", "Tercul <no-reply@tercul.invalid>", "sender address"),
+    ("CACHE_TIMEOUT", "300", "seconds a cached entry lives"),
+    ("RATELIMIT_ENABLED", "true", "turn rate limiting off (tests of other things only)"),
+    ("TEXT_MAX_BYTES", "2097152", "largest text accepted (bytes)"),
+    ("PAGE_SIZE", "50", "items per page in lists"),
+    ("SERVER_NAME", "(none)", "host name used in links in mail and CLI output"),
+]

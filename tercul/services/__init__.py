@@ -1,0 +1,1 @@
+"""The domain: every rule lives here, called by views, GraphQL, actors and the CLI."""

@@ -1,0 +1,33 @@
+"""Designed error pages; never a traceback to the client."""
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import db
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return _render(400, "The form expired or was not sent from this site. Go back, reload it and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return _render(error.code or 500, error.description, getattr(error, "headers", None))
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return _render(500, "Something went wrong on our side. It has been logged.")
+
+
+TITLES = {400: "Bad request", 403: "Not allowed", 404: "Not found", 405: "Not allowed",
+          413: "Too large", 429: "Too many requests", 500: "Server error"}
+
+
+def _render(code: int, message: str | None, headers=None):
+    if request.accept_mimetypes.best == "application/json" or request.path.startswith("/graphql"):
+        return {"error": {"code": code, "message": message}}, code
+    body = render_template("errors/error.html", code=code, title=TITLES.get(code, "Error"), message=message)
+    return body, code, headers or {}
