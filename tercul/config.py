@@ -111,6 +111,9 @@ class Config:
         # jobs: run in process unless a broker is configured
         self.JOBS_MODE = "broker" if self.BROKER_URL else "inline"
 
+        # where `tercul demo` keeps the public-domain sources it downloads
+        self.SOURCES_CACHE = Path(_env("SOURCES_CACHE", str(ROOT / ".cache" / "sources")))
+
         # texts
         self.TEXT_MAX_BYTES = _int("TEXT_MAX_BYTES", 2 * 1024 * 1024, minimum=1)
         self.PAGE_SIZE = _int("PAGE_SIZE", 50, minimum=1)
@@ -196,6 +199,7 @@ VARIABLES = [
     ("MAIL_FROM", "Tercul <no-reply@tercul.invalid>", "sender address"),
     ("CACHE_TIMEOUT", "300", "seconds a cached entry lives"),
     ("RATELIMIT_ENABLED", "true", "turn rate limiting off (tests of other things only)"),
+    ("SOURCES_CACHE", ".cache/sources", "downloaded demo sources (PyPI/npm packages)"),
     ("TEXT_MAX_BYTES", "2097152", "largest text accepted (bytes)"),
     ("PAGE_SIZE", "50", "items per page in lists"),
     ("SERVER_NAME", "(none)", "host name used in links in mail and CLI output"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -13,7 +14,7 @@ ROLES = ("reader", "contributor", "reviewer", "admin")
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 
 
-class User(Timestamped, db.Model):
+class User(UserMixin, Timestamped, db.Model):
     __tablename__ = "users"
     __table_args__ = (CheckConstraint("role IN ('reader','contributor','reviewer','admin')", name="role"),)
 

@@ -3,6 +3,7 @@ from flask import Flask
 
 
 def register_web(app: Flask) -> None:
-    from . import main
+    from . import account, main, reading
 
-    app.register_blueprint(main.bp)
+    for module in (main, reading, account):
+        app.register_blueprint(module.bp)

@@ -1,5 +1,5 @@
 """Designed error pages; never a traceback to the client."""
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -29,5 +29,10 @@ TITLES = {400: "Bad request", 403: "Not allowed", 404: "Not found", 405: "Not al
 def _render(code: int, message: str | None, headers=None):
     if request.accept_mimetypes.best == "application/json" or request.path.startswith("/graphql"):
         return {"error": {"code": code, "message": message}}, code
-    body = render_template("errors/error.html", code=code, title=TITLES.get(code, "Error"), message=message)
+    try:
+        body = render_template("errors/error.html", code=code, title=TITLES.get(code, "Error"), message=message)
+    except Exception:  # noqa: BLE001 - the error page itself failed: answer plainly
+        current_app.logger.exception("error page failed")
+        body = f"{code} {TITLES.get(code, 'Error')}"
+        return body, code, {"Content-Type": "text/plain; charset=utf-8"}
     return body, code, headers or {}

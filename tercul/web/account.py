@@ -1,0 +1,4 @@
+"""Accounts: registration, login, profile."""
+from flask import Blueprint
+
+bp = Blueprint("account", __name__)

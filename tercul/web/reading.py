@@ -1,0 +1,4 @@
+"""Browsing and reading works, translations and authors."""
+from flask import Blueprint
+
+bp = Blueprint("reading", __name__)
