@@ -44,9 +44,19 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     from .cli import register_commands
 
     register_commands(app)
-    if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO)
+    _configure_logging(app)
     return app
+
+
+def _configure_logging(app: Flask) -> None:
+    # Our loggers ("tercul.*", and the app's own) write to stderr at LOG_LEVEL;
+    # other libraries keep their defaults.
+    logger = logging.getLogger("tercul")
+    logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    if not logger.handlers and not app.testing:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
 
 
 def _init_extensions(app: Flask) -> None:

@@ -8,7 +8,10 @@ the README's table; a value that cannot be used stops start-up with its name.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +27,8 @@ def _env(name: str, default: str | None = None) -> str | None:
 
 
 def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
-    value = (_env(name, default) or default).strip().lower()
+    value = (_env(name, default) or default).strip()
+    value = value.upper() if value.upper() in choices else value.lower()
     if value not in choices:
         raise ConfigError(f"{name}: unknown value {value!r}; expected one of {', '.join(choices)}")
     return value
@@ -53,6 +57,15 @@ def _bool(name: str, default: bool) -> bool:
     if value in ("0", "false", "no", "off"):
         return False
     raise ConfigError(f"{name}: {raw!r} is not a boolean (use true or false)")
+
+
+def _check_rate_limit(name: str, value: str) -> None:
+    from limits import parse_many
+
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigError(f"{name}: {value!r} is not a rate limit (e.g. '5 per minute; 30 per hour')") from None
 
 
 def _database_url(name: str, default: str) -> str:
@@ -97,6 +110,11 @@ class Config:
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.RATELIMIT_HEADERS_ENABLED = True
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+        # a Redis outage falls back to memory (above) instead of erroring; short
+        # timeouts so that a dead Redis does not hold requests
+        self.RATELIMIT_SWALLOW_ERRORS = True
+        self.RATELIMIT_STORAGE_OPTIONS = (
+            {"socket_connect_timeout": 0.5, "socket_timeout": 0.5} if self.REDIS_URL else {})
 
         # mail: files in a folder by default, SMTP in production
         self.MAIL_BACKEND = _choice("MAIL_BACKEND", self.default_mail_backend, ("file", "smtp", "console", "locmem"))
@@ -122,8 +140,49 @@ class Config:
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = False
+
+        # accounts: password hashing (argon2id; memory in KiB), sessions, link lifetimes
+        self.ARGON2_TIME_COST = _int("ARGON2_TIME_COST", 3, minimum=1)
+        self.ARGON2_MEMORY_COST = _int("ARGON2_MEMORY_COST", 65536, minimum=8)
+        self.ARGON2_PARALLELISM = _int("ARGON2_PARALLELISM", 4, minimum=1)
+        if self.ARGON2_MEMORY_COST < 8 * self.ARGON2_PARALLELISM:
+            raise ConfigError("ARGON2_MEMORY_COST: argon2 needs at least 8 KiB per lane (8 × ARGON2_PARALLELISM)")
+        self.SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 120, minimum=1)
+        self.SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12, minimum=1)
+        self.REMEMBER_ME_DAYS = _int("REMEMBER_ME_DAYS", 30, minimum=1)
+        # a "remember me" session is a permanent cookie of this lifetime; Flask also
+        # refuses any session cookie signed longer ago than this
+        self.PERMANENT_SESSION_LIFETIME = timedelta(days=self.REMEMBER_ME_DAYS)
+        self.SESSION_REFRESH_EACH_REQUEST = False
+        self.EMAIL_VERIFY_HOURS = _int("EMAIL_VERIFY_HOURS", 48, minimum=1)
+        self.PASSWORD_RESET_MINUTES = _int("PASSWORD_RESET_MINUTES", 60, minimum=1)
+        self.MAIL_SEND_ASYNC = _bool("MAIL_SEND_ASYNC", True)
+
+        # API tokens (JWT, HS256): the key defaults to one derived from SECRET_KEY
+        self.JWT_SECRET_KEY = _env("JWT_SECRET_KEY") or hmac.new(
+            self.SECRET_KEY.encode(), b"tercul.jwt", hashlib.sha256).hexdigest()
+        self.JWT_ISSUER = _env("JWT_ISSUER", "tercul")
+        self.JWT_AUDIENCE = _env("JWT_AUDIENCE", "tercul-api")
+        self.JWT_ACCESS_MINUTES = _int("JWT_ACCESS_MINUTES", 15, minimum=1)
+        self.JWT_REFRESH_DAYS = _int("JWT_REFRESH_DAYS", 30, minimum=1)
+
+        # rate limits (Flask-Limiter notation, ";" between limits), per client IP and per account
+        self.RATELIMIT_LOGIN_IP = _env("RATELIMIT_LOGIN_IP", "20 per minute; 200 per hour")
+        self.RATELIMIT_LOGIN_ACCOUNT = _env("RATELIMIT_LOGIN_ACCOUNT", "5 per minute; 30 per hour")
+        self.RATELIMIT_REGISTER_IP = _env("RATELIMIT_REGISTER_IP", "5 per minute; 20 per hour")
+        self.RATELIMIT_REGISTER_ACCOUNT = _env("RATELIMIT_REGISTER_ACCOUNT", "3 per hour")
+        self.RATELIMIT_RESET_IP = _env("RATELIMIT_RESET_IP", "5 per minute; 20 per hour")
+        self.RATELIMIT_RESET_ACCOUNT = _env("RATELIMIT_RESET_ACCOUNT", "3 per hour")
+        self.RATELIMIT_RESEND_IP = _env("RATELIMIT_RESEND_IP", "5 per minute; 20 per hour")
+        self.RATELIMIT_RESEND_ACCOUNT = _env("RATELIMIT_RESEND_ACCOUNT", "3 per hour")
+        self.RATELIMIT_EMAIL_CHANGE_ACCOUNT = _env("RATELIMIT_EMAIL_CHANGE_ACCOUNT", "5 per hour")
+        for name in ("RATELIMIT_LOGIN_IP", "RATELIMIT_LOGIN_ACCOUNT", "RATELIMIT_REGISTER_IP",
+                     "RATELIMIT_REGISTER_ACCOUNT", "RATELIMIT_RESET_IP", "RATELIMIT_RESET_ACCOUNT",
+                     "RATELIMIT_RESEND_IP", "RATELIMIT_RESEND_ACCOUNT", "RATELIMIT_EMAIL_CHANGE_ACCOUNT"):
+            _check_rate_limit(name, getattr(self, name))
         self.PREFERRED_URL_SCHEME = "http"
         self.SERVER_NAME = _env("SERVER_NAME")
+        self.LOG_LEVEL = _choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")).upper()
         self.check()
 
     default_env = "development"
@@ -155,6 +214,9 @@ class TestingConfig(Config):
         self.CACHE_TYPE = "SimpleCache"
         self.JOBS_MODE = "inline"
         self.SEARCH_INDEX_PATH = self.INSTANCE_PATH / "test-search"
+        # cheap hashing keeps the suite fast (the algorithm is still argon2id)
+        self.ARGON2_TIME_COST, self.ARGON2_MEMORY_COST, self.ARGON2_PARALLELISM = 1, 64, 1
+        self.MAIL_SEND_ASYNC = False
 
 
 class ProductionConfig(Config):
@@ -170,6 +232,8 @@ class ProductionConfig(Config):
     def check(self) -> None:
         if len(self.SECRET_KEY) < 32:
             raise ConfigError("SECRET_KEY: too short for production (use at least 32 characters)")
+        if self.JWT_SECRET_KEY and len(self.JWT_SECRET_KEY) < 32:
+            raise ConfigError("JWT_SECRET_KEY: too short for production (use at least 32 characters)")
         self.SESSION_COOKIE_SECURE = True
         self.SESSION_COOKIE_NAME = "__Host-session"
         self.PREFERRED_URL_SCHEME = "https"
@@ -203,4 +267,25 @@ VARIABLES = [
     ("TEXT_MAX_BYTES", "2097152", "largest text accepted (bytes)"),
     ("PAGE_SIZE", "50", "items per page in lists"),
     ("SERVER_NAME", "(none)", "host name used in links in mail and CLI output"),
+    ("LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR"),
+    ("ARGON2_TIME_COST / ARGON2_MEMORY_COST / ARGON2_PARALLELISM", "3 / 65536 / 4",
+     "argon2id password hashing parameters (memory in KiB); hashes are upgraded at login"),
+    ("SESSION_IDLE_MINUTES", "120", "a login session ends after this long without a request"),
+    ("SESSION_ABSOLUTE_HOURS", "12", "a login session ends this long after login, active or not"),
+    ("REMEMBER_ME_DAYS", "30", "lifetime of a \"remember me\" login"),
+    ("EMAIL_VERIFY_HOURS", "48", "how long an email verification or email change link works"),
+    ("PASSWORD_RESET_MINUTES", "60", "how long a password reset link works (it works once)"),
+    ("MAIL_SEND_ASYNC", "true", "send mail from a background thread after the request's commit"),
+    ("JWT_SECRET_KEY", "(derived from SECRET_KEY)", "HS256 key of API tokens, at least 32 characters"),
+    ("JWT_ISSUER / JWT_AUDIENCE", "tercul / tercul-api", "iss and aud of API tokens"),
+    ("JWT_ACCESS_MINUTES / JWT_REFRESH_DAYS", "15 / 30", "lifetimes of API access and refresh tokens"),
+    ("RATELIMIT_LOGIN_IP / RATELIMIT_LOGIN_ACCOUNT", "20 per minute; 200 per hour / 5 per minute; 30 per hour",
+     "failed logins allowed per client IP and per account"),
+    ("RATELIMIT_REGISTER_IP / RATELIMIT_REGISTER_ACCOUNT", "5 per minute; 20 per hour / 3 per hour",
+     "registrations per client IP and per email address"),
+    ("RATELIMIT_RESET_IP / RATELIMIT_RESET_ACCOUNT", "5 per minute; 20 per hour / 3 per hour",
+     "password reset requests per client IP and per email address"),
+    ("RATELIMIT_RESEND_IP / RATELIMIT_RESEND_ACCOUNT", "5 per minute; 20 per hour / 3 per hour",
+     "verification mail resends per client IP and per account"),
+    ("RATELIMIT_EMAIL_CHANGE_ACCOUNT", "5 per hour", "email change requests per account"),
 ]

@@ -10,6 +10,7 @@ Sources (downloaded once into ``SOURCES_CACHE``, never committed):
 """
 from __future__ import annotations
 
+import logging
 import shutil
 import subprocess
 import sys
@@ -75,6 +76,8 @@ def read_sources(offline: bool = False, echo: Callable[[str], None] = print) -> 
     """Find (or download) every source and parse it into bundles."""
     from . import bible, gutenberg, udhr
 
+    # the parsers log every skipped file; the summary below is enough here
+    logging.getLogger("tercul.importers").setLevel(logging.WARNING)
     cache = Path(current_app.config["SOURCES_CACHE"])
     root = Path(current_app.root_path).parent
     bundles = []
