@@ -10,6 +10,7 @@ PYTEST_ARGS ?=
 .PHONY: setup run test test-sqlite test-postgres services browser demo bench clean
 
 setup: $(VENV)/.deps static/vendor/.stamp
+	@$(BIN)/tercul demo --download-only >/dev/null
 	@$(BIN)/tercul db upgrade 2>&1 | grep -v "^INFO  \[alembic.runtime.migration\] \(Context\|Will assume\)" || true
 
 $(VENV)/.deps: requirements.txt requirements-dev.txt pyproject.toml

@@ -98,12 +98,17 @@ def export_command(path: str) -> None:
 
 @click.command("demo")
 @click.option("--offline", is_flag=True, help="Use only sources already in the cache.")
+@click.option("--download-only", is_flag=True, help="Fetch the sources into the cache and stop.")
 @with_appcontext
-def demo(offline: bool) -> None:
+def demo(offline: bool, download_only: bool) -> None:
     """Build the demo library from public-domain sources (downloaded once, cached)."""
     from .importers import demo as demo_library
 
     try:
+        if download_only:
+            for path in demo_library.fetch_sources(offline):
+                click.echo(f"source ready: {path}")
+            return
         demo_library.build(db.session, offline=offline, echo=click.echo)
     except demo_library.SourceUnavailable as exc:
         db.session.rollback()

