@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Author, TextDivision, TextLine, Work, WorkAuthor
+from ..models import Author, TextDivision, TextLine, Translation, Work, WorkAuthor
 from ..services import catalog
 from ..services.errors import Invalid
 from ..services.languages import normalize_language
@@ -46,6 +46,7 @@ def validate_bundle(session: Session, bundle: Bundle) -> None:
         where = f"{origin}: authors[{i}]"
         if not a.slug or not a.name:
             raise BundleError(where, "an author needs a slug and a name")
+        _fits(a, {"slug": Author.slug, "name": Author.name, "country": Author.country}, where)
         for lang in a.names:
             _language(lang, f"{where}.names")
     for i, w in enumerate(bundle.works):
@@ -54,6 +55,8 @@ def validate_bundle(session: Session, bundle: Bundle) -> None:
             raise BundleError(where, f"the slug {w.slug!r} is used twice")
         work_slugs.add(w.slug)
         _language(w.language, f"{where}.language")
+        _fits(w, {"slug": Work.slug, "title": Work.title, "period": Work.period, "source": Work.source,
+                  "licence": Work.licence}, where)
         if w.parent and w.parent not in work_slugs and not session.scalar(
                 select(Work.id).where(Work.slug == w.parent)):
             raise BundleError(f"{where}.parent", f"no work {w.parent!r} before this one")
@@ -62,12 +65,35 @@ def validate_bundle(session: Session, bundle: Bundle) -> None:
                 raise BundleError(f"{where}.authors", f"no author {slug!r}")
         if w.text is not None:
             _check(w.text, f"{where}.text")
+            _check_lengths(w.text, f"{where}.text")
         for j, t in enumerate(w.translations):
             tw = f"{where}.translations[{j}]"
             _language(t.language, f"{tw}.language")
             _check(t.text, f"{tw}.text")
+            _check_lengths(t.text, f"{tw}.text")
+            _fits(t, {"title": Translation.title, "translator_name": Translation.translator_name,
+                      "source": Translation.source, "licence": Translation.licence}, tw)
             if w.text is None:
                 raise BundleError(tw, "a work without a text cannot have translations")
+
+
+def _fits(obj, fields: dict[str, object], where: str) -> None:
+    """Strings longer than their column are refused here, not by the database."""
+    for name, column in fields.items():
+        value = getattr(obj, name)
+        limit = getattr(column.type, "length", None)
+        if isinstance(value, str) and limit and len(value) > limit:
+            raise BundleError(f"{where}.{name}", f"too long ({len(value)} characters, at most {limit})")
+
+
+def _check_lengths(text, where: str) -> None:
+    stack = [(d, f"{where}.divisions[{i}]") for i, d in enumerate(text.divisions)]
+    while stack:
+        d, here = stack.pop()
+        _fits(d, {"key": TextDivision.key, "title": TextDivision.title}, here)
+        for j, line in enumerate(d.lines):
+            _fits(line, {"key": TextLine.key, "speaker": TextLine.speaker}, f"{here}.lines[{j}]")
+        stack.extend((c, f"{here}.divisions[{i}]") for i, c in enumerate(d.divisions))
 
 
 def _language(code: str, where: str) -> None:

@@ -108,7 +108,7 @@ class Work(Timestamped, db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("works.id", ondelete="SET NULL"))
     position: Mapped[int | None] = mapped_column(Integer)
     source: Mapped[str | None] = mapped_column(String(1000))
-    licence: Mapped[str | None] = mapped_column(String(200))
+    licence: Mapped[str | None] = mapped_column(String(1000))
     # the published revision of the original text (None for a pure container)
     current_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("text_revisions.id", use_alter=True, ondelete="SET NULL"), index=True)
@@ -155,7 +155,7 @@ class Translation(Timestamped, db.Model):
     translator_name: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(16), default="published", index=True)
     source: Mapped[str | None] = mapped_column(String(1000))
-    licence: Mapped[str | None] = mapped_column(String(200))
+    licence: Mapped[str | None] = mapped_column(String(1000))
     current_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("text_revisions.id", use_alter=True, ondelete="SET NULL"), index=True)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)

@@ -99,3 +99,15 @@ def test_semantic_errors_are_found_before_writing(session):
     with pytest.raises(BundleError, match="translations\\[0\\].language"):
         load_bundle(session, bundle)
     assert counts(session)["Work"] == 0
+
+
+def test_values_longer_than_their_column_are_refused_before_writing(session):
+    bundle = sample_bundle()
+    bundle.works[1].title = "x" * 501
+    with pytest.raises(BundleError, match=r"works\[1\] \(grey-stones\)\.title: too long \(501 characters, at most 500\)"):
+        load_bundle(session, bundle)
+    bundle = sample_bundle()
+    bundle.works[2].text.divisions[0].divisions[0].lines[1].speaker = "S" * 300
+    with pytest.raises(BundleError, match=r"lines\[1\]\.speaker: too long"):
+        load_bundle(session, bundle)
+    assert counts(session)["Work"] == 0
