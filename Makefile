@@ -26,6 +26,8 @@ node_modules/.package-lock.json: package.json
 static/vendor/.stamp: node_modules/.package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	cp node_modules/react/umd/react.production.min.js node_modules/react-dom/umd/react-dom.production.min.js \
+	   node_modules/graphiql/graphiql.min.js node_modules/graphiql/graphiql.min.css static/vendor/
 	@touch $@
 
 demo: setup
