@@ -2,7 +2,7 @@
 from flask import Blueprint, render_template
 
 from ..extensions import db
-from ..services import catalog
+from ..services import reading
 
 bp = Blueprint("main", __name__)
 
@@ -10,7 +10,7 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 def home():
     """What is in the library, and what is new."""
-    return render_template("main/home.html", stats=catalog.library_stats(db.session))
+    return render_template("main/home.html", home=reading.home_page(db.session))
 
 
 @bp.get("/healthz")

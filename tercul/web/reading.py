@@ -1,4 +1,120 @@
 """Browsing and reading works, translations and authors."""
-from flask import Blueprint
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, request
+
+from ..extensions import db
+from ..services import reading
+from ..services.errors import NotFound
+from ..services.languages import language_name
+from .htmx import render_page
 
 bp = Blueprint("reading", __name__)
+
+
+def _page_size() -> int:
+    return reading.page_size(current_app.config.get("PAGE_SIZE"))
+
+
+def _flag(name: str) -> bool:
+    return (request.args.get(name) or "").strip().lower() in ("1", "on", "true", "yes")
+
+
+@bp.get("/works")
+def works():
+    """Browse works: filters, sorting and pages, all held in the URL."""
+    filters, notices = reading.clean_browse_args(request.args)
+    result = reading.browse_works(db.session, filters, page=reading.parse_page(request.args.get("page")),
+                                  per_page=_page_size(), notices=notices)
+    return render_page("reading/works.html", "reading/_browse.html", result=result, sorts=reading.SORTS)
+
+
+@bp.get("/works/<slug>")
+def work(slug: str):
+    """A work: its facts, its text beside up to two translations, its parts and translations."""
+    requested = None
+    if "with" in request.args:
+        requested = [v for raw in request.args.getlist("with") for v in raw.split(",")]
+    preferred = [lang for lang, _q in request.accept_languages if lang != "*"]
+    try:
+        page = reading.work_page(
+            db.session, slug, requested=requested, part=request.args.get("part"), line=request.args.get("line"),
+            swap=_flag("swap"), parts_page=reading.parse_page(request.args.get("page")), per_page=_page_size(),
+            preferred_languages=preferred)
+    except NotFound as exc:
+        abort(404, exc.message)
+    response = render_page("reading/work.html", "reading/_reader.html", page=page, view=page.reader,
+                           slug=page.work.slug)
+    if requested is None:
+        response.vary.add("Accept-Language")  # the translation shown by default depends on it
+    return response
+
+
+@bp.get("/works/<slug>/translations/<key>")
+def translation(slug: str, key: str):
+    """One translation alone, for reading."""
+    try:
+        page = reading.translation_page(db.session, slug, key, part=request.args.get("part"),
+                                        line=request.args.get("line"))
+    except NotFound as exc:
+        abort(404, exc.message)
+    return render_page("reading/translation.html", "reading/_text.html", page=page, view=page.reader,
+                       slug=page.work.slug)
+
+
+@bp.get("/authors")
+def authors():
+    """Authors A to Z, with their works' languages."""
+    result = reading.browse_authors(db.session, page=reading.parse_page(request.args.get("page")),
+                                    per_page=_page_size(), letter=request.args.get("letter"),
+                                    language=request.args.get("lang"))
+    return render_page("reading/authors.html", "reading/_authors.html", result=result)
+
+
+@bp.get("/authors/<slug>")
+def author(slug: str):
+    """An author and their works."""
+    try:
+        page = reading.author_page(db.session, slug, page=reading.parse_page(request.args.get("page")),
+                                   per_page=_page_size())
+    except NotFound as exc:
+        abort(404, exc.message)
+    return render_page("reading/author.html", "reading/_author_works.html", page=page)
+
+
+# ---- template helpers shared by the reading templates
+
+@bp.app_template_filter("text_direction")
+def text_direction(code: str) -> str:
+    return reading.text_direction(code)
+
+
+@bp.app_template_filter("century_label")
+def century_label(century: int) -> str:
+    return reading.century_label(century)
+
+
+@bp.app_template_global()
+def reader_args(view: reading.ReaderView, **changes: Any) -> dict[str, Any]:
+    """Query arguments that reproduce the reading view ``view``, with ``changes`` applied."""
+    args: dict[str, Any] = {"with": list(view.selected) or [""]}
+    if view.part is not None and len(view.parts) > 1:
+        args["part"] = view.part.key
+    if view.swap:
+        args["swap"] = 1
+    args.update(changes)
+    return {k: v for k, v in args.items() if v is not None and v is not False}
+
+
+@bp.app_template_global()
+def reader_args_for(view: reading.ReaderView):
+    """``reader_args`` bound to ``view``, for macros that build links to other parts."""
+    return lambda **changes: reader_args(view, **changes)
+
+
+@bp.app_template_global()
+def language_label(code: str) -> str:
+    """``German`` for ``de``; the code itself when it has no name."""
+    return language_name(code)

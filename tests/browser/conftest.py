@@ -89,5 +89,20 @@ def page(browser, live_server):
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=False)
+    # caret="initial": hiding the caret would inject a <style>, which our CSP blocks
+    page.screenshot(path=str(path), full_page=False, caret="initial")
     return path
+
+
+@pytest.fixture(scope="session")
+def reading_library(live_app):
+    """The made-up library of ``tests/reading_samples.py``, committed into the live database."""
+    from tercul.extensions import cache, db
+    from tests.reading_samples import seed_reading_library
+
+    with live_app.app_context():
+        seed_reading_library(db.session)
+        db.session.commit()
+        cache.clear()
+        db.session.remove()
+    return live_app

@@ -1,0 +1,1486 @@
+"""Reading: browsing works and authors, work pages, and the parallel reading view.
+
+Everything a reader sees is assembled here from a fixed number of queries, whatever
+the number of rows, translations or lines (the tests count them). The views only
+parse the request and render what these functions return.
+
+The reading view aligns an original with up to two translations (see ``DESIGN.md``):
+explicit :class:`~tercul.models.AlignmentLink` rows first, then equal keys, then the
+nearest division both texts share, and it says when it had to fall back. Long texts
+are read one *part* at a time (an act, a scene, a chapter: divisions of at most about
+:data:`PART_LINES` lines), so a 5,000-line play opens as fast as a sonnet.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any, Mapping, Sequence
+
+import langcodes
+from sqlalchemy import and_, exists, func, literal_column, or_, select, union_all
+from sqlalchemy.orm import Session, aliased
+
+from ..extensions import cache
+from ..models import (FORMS, AlignmentLink, Author, AuthorName, Genre, Tag, TextDivision, TextLine,
+                      TextRevision, Translation, User, Work, WorkAuthor, work_genres, work_tags)
+from .errors import Invalid, NotFound
+from .languages import language_name, normalize_language
+
+MAX_PAGE_SIZE = 100
+MAX_TRANSLATION_COLUMNS = 2
+PART_LINES = 300  # a part of a long text holds about this many lines
+SPLIT_LINES = 2 * PART_LINES  # a division without sub-divisions longer than this is split
+FACETS_TTL = 300  # seconds the browse facets and counts may lag behind the library
+COUNT_TTL = 60
+
+SORTS = {
+    "title": "Title",
+    "author": "Author",
+    "date": "Date",
+    "recent": "Recently added",
+    "translated": "Most translated",
+}
+DEFAULT_SORT = "title"
+
+
+# --------------------------------------------------------------------------- basics
+
+@lru_cache(maxsize=2048)
+def text_direction(code: str) -> str:
+    """``rtl`` for languages written right to left (by their likely script), else ``ltr``."""
+    try:
+        script = langcodes.Language.get(code).maximize().script
+    except Exception:  # noqa: BLE001 - direction is presentation; never fail a page for it
+        return "ltr"
+    return "rtl" if script in {"Arab", "Hebr", "Thaa", "Syrc", "Nkoo", "Adlm", "Rohg", "Mand", "Samr",
+                               "Mend", "Yezi"} else "ltr"
+
+
+_ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9.\-]")
+
+
+def line_anchor(key: str) -> str:
+    """The element id of a line: ``l-`` and the key, other characters escaped as ``_hex_``.
+
+    ``1.2.7`` -> ``l-1.2.7``, ``art.1.2`` -> ``l-art.1.2``, ``a b`` -> ``l-a_20_b``. The
+    mapping is one to one, so :func:`anchor_key` turns an id back into its key.
+    """
+    return "l-" + _ANCHOR_UNSAFE.sub(lambda m: f"_{ord(m.group()):x}_", key)
+
+
+def anchor_key(anchor: str) -> str | None:
+    """The line key of an id made by :func:`line_anchor`, or None if it is not one."""
+    if not anchor.startswith("l-"):
+        return None
+    try:
+        return re.sub(r"_([0-9a-f]{1,6})_", lambda m: chr(int(m.group(1), 16)), anchor[2:])
+    except ValueError:
+        return None
+
+
+def parse_page(raw: str | None) -> int:
+    """A page number from a query string: anything but a positive whole number is page 1."""
+    try:
+        page = int(raw or 1)
+    except ValueError:
+        return 1
+    return page if 1 <= page <= 1_000_000 else 1
+
+
+def page_size(configured: int | None) -> int:
+    return max(1, min(int(configured or 50), MAX_PAGE_SIZE))
+
+
+@dataclass
+class Pagination:
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def beyond_end(self) -> bool:
+        """The page asked for is past the last one (the list is not empty)."""
+        return self.total > 0 and self.page > self.pages
+
+    @property
+    def first_item(self) -> int:
+        return min(self.total, self.offset + 1)
+
+    @property
+    def last_item(self) -> int:
+        return min(self.total, self.offset + self.per_page)
+
+    def window(self, around: int = 2) -> list[int | None]:
+        """Page numbers to show, None for a gap: ``1 None 4 5 6 None 20``."""
+        pages, current = self.pages, min(self.page, self.pages)
+        shown = sorted({1, pages, *range(max(1, current - around), min(pages, current + around) + 1)})
+        out: list[int | None] = []
+        for n in shown:
+            if out and n - (out[-1] or 0) > 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
+def _cached(key: str, ttl: int, build):
+    """``build()`` through the app cache; the key carries the cache generation."""
+    full = f"reading:{_generation()}:{key}"
+    value = cache.get(full)
+    if value is None:
+        value = build()
+        cache.set(full, value, timeout=ttl)
+    return value
+
+
+def _generation() -> int:
+    return cache.get("reading:generation") or 0
+
+
+def invalidate_library() -> None:
+    """Forget cached counts and facets (call after imports and publications).
+
+    Counts otherwise refresh within :data:`FACETS_TTL` seconds on their own.
+    """
+    cache.set("reading:generation", _generation() + 1, timeout=0)
+
+
+# --------------------------------------------------------------------------- browsing
+
+@dataclass(frozen=True)
+class BrowseFilters:
+    """What the browse page shows; every field is optional and they combine."""
+
+    language: str | None = None  # language of the original
+    translated_into: str | None = None  # a translation exists in this language
+    form: str | None = None
+    author: str | None = None  # author slug
+    genre: str | None = None  # genre slug
+    tag: str | None = None  # tag slug
+    period: str | None = None
+    century: int | None = None  # 19 = 1801-1900; -5 = 500-401 BCE
+    parts: bool = False  # also list the parts of collections (each sonnet, each psalm)
+    sort: str = DEFAULT_SORT
+
+    def args(self, **changes: Any) -> dict[str, Any]:
+        """Query-string arguments for these filters (defaults left out), with changes applied."""
+        f = replace(self, **changes) if changes else self
+        out: dict[str, Any] = {}
+        for name, arg in (("language", "lang"), ("translated_into", "tr"), ("form", "form"),
+                          ("author", "author"), ("genre", "genre"), ("tag", "tag"), ("period", "period"),
+                          ("century", "century")):
+            value = getattr(f, name)
+            if value is not None:
+                out[arg] = value
+        if f.parts:
+            out["parts"] = 1
+        if f.sort != DEFAULT_SORT:
+            out["sort"] = f.sort
+        return out
+
+    @property
+    def active(self) -> bool:
+        return any(v is not None for v in (self.language, self.translated_into, self.form, self.author,
+                                           self.genre, self.tag, self.period, self.century))
+
+
+def century_label(century: int) -> str:
+    n = abs(century)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix} century" + (" BCE" if century < 0 else "")
+
+
+def century_of(year: int) -> int:
+    """1850 -> 19, 1900 -> 19, 1901 -> 20; -500 (500 BCE) -> -5, -1 -> -1."""
+    return (year - 1) // 100 + 1 if year > 0 else -((-year - 1) // 100 + 1)
+
+
+def _century_years(century: int) -> tuple[int, int]:
+    """First and last year of a century, BCE years negative (there is no year 0)."""
+    if century > 0:
+        return (century - 1) * 100 + 1, century * 100
+    n = -century
+    return -(n * 100), -((n - 1) * 100) - 1
+
+
+def clean_browse_args(args: Mapping[str, str]) -> tuple[BrowseFilters, list[str]]:
+    """Turn raw query arguments into filters; bad values are dropped and explained.
+
+    Slugs (author, genre, tag) are checked against the database by :func:`browse_works`.
+    """
+    notices: list[str] = []
+
+    def language(arg: str, what: str) -> str | None:
+        raw = (args.get(arg) or "").strip()
+        if not raw:
+            return None
+        try:
+            return normalize_language(raw)
+        except Invalid:
+            notices.append(f"“{raw[:40]}” is not a language code we know, so {what} is not filtered.")
+            return None
+
+    lang = language("lang", "the language of the original")
+    tr = language("tr", "the language of translations")
+    form = (args.get("form") or "").strip().lower() or None
+    if form is not None and form not in FORMS:
+        notices.append(f"“{form[:40]}” is not a form; choose poetry, prose or drama.")
+        form = None
+    century = None
+    raw_century = (args.get("century") or "").strip()
+    if raw_century:
+        try:
+            century = int(raw_century)
+            if century == 0 or not -40 <= century <= 21:
+                raise ValueError
+        except ValueError:
+            notices.append(f"“{raw_century[:40]}” is not a century (use a number like 19, or -5 for BCE).")
+            century = None
+    sort = (args.get("sort") or DEFAULT_SORT).strip().lower()
+    if sort not in SORTS:
+        notices.append(f"“{sort[:40]}” is not a way to sort; sorted by title.")
+        sort = DEFAULT_SORT
+
+    def text(arg: str, limit: int = 200) -> str | None:
+        value = (args.get(arg) or "").strip()
+        return value[:limit] or None
+
+    parts = (args.get("parts") or "").strip().lower() in ("1", "on", "true", "yes")
+    return BrowseFilters(language=lang, translated_into=tr, form=form, author=text("author"),
+                         genre=text("genre"), tag=text("tag"), period=text("period"), century=century,
+                         parts=parts, sort=sort), notices
+
+
+@dataclass
+class WorkCard:
+    """One work in a list: enough to choose it, nothing that needs its text."""
+
+    id: int
+    slug: str
+    title: str
+    language: str
+    form: str
+    period: str | None
+    date_from: int | None
+    date_to: int | None
+    translation_count: int
+    has_text: bool
+    authors: list[tuple[str, str]] = field(default_factory=list)  # (slug, name)
+    translation_languages: list[str] = field(default_factory=list)
+    parts: int = 0
+    incipit: str | None = None  # first line of the text
+
+    @property
+    def dates(self) -> str | None:
+        return format_dates(self.date_from, self.date_to)
+
+
+def format_dates(start: int | None, end: int | None) -> str | None:
+    def year(y: int) -> str:
+        return f"{-y} BCE" if y < 0 else str(y)
+
+    if start is None and end is None:
+        return None
+    if start is None or end is None or start == end:
+        return year(start if start is not None else end)
+    return f"{year(start)}–{year(end)}"
+
+
+@dataclass
+class Facets:
+    """Choices for the browse filters, with how many works each would show (library-wide)."""
+
+    languages: list[tuple[str, int]]
+    translated_into: list[tuple[str, int]]
+    forms: list[tuple[str, int]]
+    genres: list[tuple[str, str, int]]  # slug, name, works
+    tags: list[tuple[str, str, int]]
+    periods: list[tuple[str, int]]
+    centuries: list[tuple[int, int]]
+    works: int
+    translations: int
+    authors: int
+
+
+@dataclass
+class ActiveFilter:
+    name: str  # query argument
+    label: str  # "Language: German"
+    remove_args: dict[str, Any]  # the browse arguments without this filter
+
+
+@dataclass
+class BrowseResult:
+    filters: BrowseFilters
+    notices: list[str]
+    works: list[WorkCard]
+    pagination: Pagination
+    facets: Facets
+    active: list[ActiveFilter]
+    author_name: str | None = None
+    genre_name: str | None = None
+    tag_name: str | None = None
+
+
+def browse_facets(session: Session) -> Facets:
+    """Library-wide choices and counts for the filters (cached for :data:`FACETS_TTL`)."""
+    return _cached("facets", FACETS_TTL, lambda: _build_facets(session))
+
+
+def _build_facets(session: Session) -> Facets:
+    top = Work.parent_id.is_(None)
+    languages = [(lang, n) for lang, n in session.execute(
+        select(Work.language, func.count()).where(top).group_by(Work.language))]
+    languages.sort(key=lambda kv: (-kv[1], kv[0]))
+    owner = func.coalesce(Work.parent_id, Work.id)
+    translated = [(lang, n) for lang, n in session.execute(
+        select(Translation.language, func.count(func.distinct(owner)))
+        .join(Work, Work.id == Translation.work_id)
+        .where(Translation.status == "published").group_by(Translation.language))]
+    translated.sort(key=lambda kv: (-kv[1], kv[0]))
+    forms = [(f, n) for f, n in session.execute(
+        select(Work.form, func.count()).where(top).group_by(Work.form).order_by(Work.form))]
+
+    def terms(model, table):
+        n = func.count().label("n")
+        return [(slug, name, count) for slug, name, count in session.execute(
+            select(model.slug, model.name, n).join(table, table.c[f"{model.__tablename__[:-1]}_id"] == model.id)
+            .join(Work, Work.id == table.c.work_id).where(top)
+            .group_by(model.id, model.slug, model.name).order_by(n.desc(), model.name).limit(60))]
+
+    periods = [(p, n) for p, n in session.execute(
+        select(Work.period, func.count()).where(top, Work.period.is_not(None)).group_by(Work.period))]
+    periods.sort(key=lambda kv: (-kv[1], kv[0]))
+    by_century: dict[int, int] = {}
+    for year, n in session.execute(select(Work.date_from, func.count())
+                                   .where(top, Work.date_from.is_not(None)).group_by(Work.date_from)):
+        c = century_of(year)
+        by_century[c] = by_century.get(c, 0) + n
+    totals = session.execute(select(
+        select(func.count()).select_from(Work).where(top).scalar_subquery(),
+        select(func.count()).select_from(Translation).where(Translation.status == "published").scalar_subquery(),
+        select(func.count()).select_from(Author).scalar_subquery(),
+    )).one()
+    return Facets(languages=languages, translated_into=translated, forms=forms,
+                  genres=terms(Genre, work_genres), tags=terms(Tag, work_tags), periods=periods,
+                  centuries=sorted(by_century.items()), works=totals[0], translations=totals[1],
+                  authors=totals[2])
+
+
+_ORDER = {
+    "title": lambda: (Work.sort_title, Work.id),
+    "author": lambda: (Work.author_sort.is_(None), Work.author_sort, Work.sort_title, Work.id),
+    "date": lambda: (Work.date_from.is_(None), Work.date_from, Work.sort_title, Work.id),
+    "recent": lambda: (Work.created_at.desc(), Work.id.desc()),
+    "translated": lambda: (Work.translation_count.desc(), Work.sort_title, Work.id),
+}
+
+
+def browse_works(session: Session, filters: BrowseFilters, *, page: int = 1, per_page: int = 50,
+                 notices: Sequence[str] = ()) -> BrowseResult:
+    """One page of works matching ``filters``, with the facets to refine them.
+
+    Unknown author, genre or tag slugs are dropped from the filters and explained in
+    ``notices`` rather than showing an empty page.
+    """
+    notices = list(notices)
+    per_page = page_size(per_page)
+    names: dict[str, str | None] = {"author": None, "genre": None, "tag": None}
+    lookups = [(name, model, getattr(filters, name)) for name, model in
+               (("author", Author), ("genre", Genre), ("tag", Tag)) if getattr(filters, name)]
+    ids: dict[str, int] = {}
+    if lookups:
+        # one query resolves every slug filter
+        parts = [select(literal_column(f"'{name}'").label("kind"), model.id, model.name).where(model.slug == slug)
+                 for name, model, slug in lookups]
+        for kind, row_id, name in session.execute(union_all(*parts) if len(parts) > 1 else parts[0]):
+            ids[kind] = row_id
+            names[kind] = name
+        for name, _model, slug in lookups:
+            if name not in ids:
+                notices.append(f"There is no {name} “{slug[:60]}”, so that filter is not applied.")
+                filters = replace(filters, **{name: None})
+
+    conditions = _browse_conditions(filters, ids)
+    count = _cached(f"count:{sorted(filters.args(sort=DEFAULT_SORT).items())}", COUNT_TTL,
+                    lambda: session.scalar(select(func.count()).select_from(Work).where(*conditions)) or 0)
+    pagination = Pagination(page, per_page, count)
+    cards: list[WorkCard] = []
+    if not pagination.beyond_end and count:
+        rows = session.execute(
+            select(Work.id, Work.slug, Work.title, Work.language, Work.form, Work.period, Work.date_from,
+                   Work.date_to, Work.translation_count, Work.current_revision_id)
+            .where(*conditions).order_by(*_ORDER[filters.sort]())
+            .limit(per_page).offset(pagination.offset)).all()
+        cards = _work_cards(session, rows)
+    facets = browse_facets(session)
+    return BrowseResult(filters=filters, notices=notices, works=cards, pagination=pagination, facets=facets,
+                        active=_active_filters(filters, names), author_name=names["author"],
+                        genre_name=names["genre"], tag_name=names["tag"])
+
+
+def _browse_conditions(filters: BrowseFilters, ids: Mapping[str, int]) -> list:
+    conditions = []
+    if not filters.parts:
+        conditions.append(Work.parent_id.is_(None))
+    if filters.language:
+        conditions.append(Work.language == filters.language)
+    if filters.form:
+        conditions.append(Work.form == filters.form)
+    if filters.period:
+        conditions.append(Work.period == filters.period)
+    if filters.century is not None:
+        first, last = _century_years(filters.century)
+        conditions.append(Work.date_from.between(first, last))
+    if filters.translated_into:
+        published = and_(Translation.status == "published", Translation.language == filters.translated_into)
+        direct = exists().where(Translation.work_id == Work.id, published)
+        child = aliased(Work)
+        in_parts = exists().where(child.parent_id == Work.id, Translation.work_id == child.id, published)
+        conditions.append(or_(direct, in_parts) if not filters.parts else direct)
+    if "author" in ids:
+        conditions.append(exists().where(WorkAuthor.work_id == Work.id, WorkAuthor.author_id == ids["author"]))
+    if "genre" in ids:
+        conditions.append(exists().where(work_genres.c.work_id == Work.id, work_genres.c.genre_id == ids["genre"]))
+    if "tag" in ids:
+        conditions.append(exists().where(work_tags.c.work_id == Work.id, work_tags.c.tag_id == ids["tag"]))
+    return conditions
+
+
+def _work_cards(session: Session, rows) -> list[WorkCard]:
+    """Cards for work rows, with authors, translation languages, parts and first lines.
+
+    Three queries for any number of works.
+    """
+    cards = {r.id: WorkCard(id=r.id, slug=r.slug, title=r.title, language=r.language, form=r.form,
+                            period=r.period, date_from=r.date_from, date_to=r.date_to,
+                            translation_count=r.translation_count, has_text=r.current_revision_id is not None)
+             for r in rows}
+    if not cards:
+        return []
+    ids = list(cards)
+    for work_id, slug, name in session.execute(
+            select(WorkAuthor.work_id, Author.slug, Author.name).join(Author, Author.id == WorkAuthor.author_id)
+            .where(WorkAuthor.work_id.in_(ids)).order_by(WorkAuthor.work_id, WorkAuthor.position)):
+        cards[work_id].authors.append((slug, name))
+    # languages of the translations of each work, or of its parts for a collection
+    owner = func.coalesce(Work.parent_id, Work.id)
+    for owner_id, lang in session.execute(
+            select(owner, Translation.language).join(Work, Work.id == Translation.work_id)
+            .where(or_(Work.id.in_(ids), Work.parent_id.in_(ids)), Translation.status == "published")
+            .group_by(owner, Translation.language).order_by(owner, Translation.language)):
+        if owner_id in cards:
+            cards[owner_id].translation_languages.append(lang)
+    # parts counts (collections) and first lines (works with a text), in one query
+    revisions = {r.current_revision_id: r.id for r in rows if r.current_revision_id is not None}
+    parts_q = (select(literal_column("'p'").label("kind"), Work.parent_id.label("id"), func.count().label("n"),
+                      literal_column("NULL").label("text"))
+               .where(Work.parent_id.in_(ids)).group_by(Work.parent_id))
+    queries = [parts_q]
+    if revisions:
+        queries.append(select(literal_column("'l'").label("kind"), TextLine.revision_id.label("id"), literal_column("0").label("n"),
+                              TextLine.text.label("text"))
+                       .where(TextLine.revision_id.in_(list(revisions)), TextLine.position == 0))
+    for kind, row_id, n, text in session.execute(union_all(*queries) if len(queries) > 1 else queries[0]):
+        if kind == "p":
+            cards[row_id].parts = n
+        elif row_id in revisions:
+            cards[revisions[row_id]].incipit = _incipit(text)
+    return [cards[r.id] for r in rows]
+
+
+def _incipit(text: str | None, limit: int = 90) -> str | None:
+    if not text:
+        return None
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _active_filters(filters: BrowseFilters, names: Mapping[str, str | None]) -> list[ActiveFilter]:
+    out = []
+
+    def add(name: str, arg: str, label: str) -> None:
+        out.append(ActiveFilter(arg, label, filters.args(**{name: None})))
+
+    if filters.language:
+        add("language", "lang", f"Written in {language_name(filters.language)}")
+    if filters.translated_into:
+        add("translated_into", "tr", f"Translated into {language_name(filters.translated_into)}")
+    if filters.form:
+        add("form", "form", filters.form.capitalize())
+    if filters.author:
+        add("author", "author", f"By {names.get('author') or filters.author}")
+    if filters.genre:
+        add("genre", "genre", f"Genre: {names.get('genre') or filters.genre}")
+    if filters.tag:
+        add("tag", "tag", f"Tag: {names.get('tag') or filters.tag}")
+    if filters.period:
+        add("period", "period", f"Period: {filters.period}")
+    if filters.century is not None:
+        add("century", "century", century_label(filters.century).capitalize())
+    return out
+
+
+# --------------------------------------------------------------------------- home
+
+@dataclass
+class RecentTranslation:
+    work_slug: str
+    work_title: str
+    key: str
+    language: str
+    title: str
+    translator: str | None
+    published_at: Any
+
+
+@dataclass
+class HomePage:
+    facets: Facets
+    recent_works: list[WorkCard]
+    recent_translations: list[RecentTranslation]
+
+    @property
+    def languages(self) -> list[tuple[str, int, int]]:
+        """(language, works written in it, works readable in it in translation), most first."""
+        originals = dict(self.facets.languages)
+        translated = dict(self.facets.translated_into)
+        codes = set(originals) | set(translated)
+        rows = [(c, originals.get(c, 0), translated.get(c, 0)) for c in codes]
+        return sorted(rows, key=lambda r: (-(r[1] + r[2]), r[0]))
+
+
+def home_page(session: Session, *, recent: int = 8) -> HomePage:
+    """What is in the library (cached counts), and the works and translations added last."""
+    facets = browse_facets(session)
+    rows = session.execute(
+        select(Work.id, Work.slug, Work.title, Work.language, Work.form, Work.period, Work.date_from,
+               Work.date_to, Work.translation_count, Work.current_revision_id)
+        .where(Work.parent_id.is_(None)).order_by(Work.created_at.desc(), Work.id.desc()).limit(recent)).all()
+    translations = [
+        RecentTranslation(work_slug=r.slug, work_title=r.work_title, key=r.key, language=r.language,
+                          title=r.title, translator=r.display_name or r.translator_name,
+                          published_at=r.published_at)
+        for r in session.execute(
+            select(Work.slug, Work.title.label("work_title"), Translation.key, Translation.language,
+                   Translation.title, Translation.translator_name, User.display_name, Translation.published_at)
+            .join(Work, Work.id == Translation.work_id).outerjoin(User, User.id == Translation.translator_id)
+            .where(Translation.status == "published")
+            .order_by(Translation.published_at.desc().nulls_last(), Translation.id.desc()).limit(recent))]
+    return HomePage(facets=facets, recent_works=_work_cards(session, rows), recent_translations=translations)
+
+
+# --------------------------------------------------------------------------- authors
+
+@dataclass
+class AuthorCard:
+    id: int
+    slug: str
+    name: str
+    birth_year: int | None
+    death_year: int | None
+    country: str | None
+    works: int = 0
+    languages: list[str] = field(default_factory=list)
+
+    @property
+    def dates(self) -> str | None:
+        return format_dates(self.birth_year, self.death_year)
+
+
+@dataclass
+class AuthorsResult:
+    authors: list[AuthorCard]
+    pagination: Pagination
+    letter: str | None
+    language: str | None
+    letters: list[str]
+    notices: list[str]
+
+
+def browse_authors(session: Session, *, page: int = 1, per_page: int = 50, letter: str | None = None,
+                   language: str | None = None) -> AuthorsResult:
+    """Authors by sort name, optionally those starting with ``letter`` or writing in ``language``."""
+    notices: list[str] = []
+    per_page = page_size(per_page)
+    letter = (letter or "").strip().lower()[:1] or None
+    if letter is not None and not letter.isalpha():
+        notices.append(f"“{letter}” is not a letter; showing all authors.")
+        letter = None
+    if language:
+        try:
+            language = normalize_language(language)
+        except Invalid:
+            notices.append(f"“{language[:40]}” is not a language code we know; showing all languages.")
+            language = None
+    conditions = []
+    if letter:
+        conditions.append(Author.sort_name.like(f"{letter}%"))
+    if language:
+        conditions.append(exists().where(WorkAuthor.author_id == Author.id, Work.id == WorkAuthor.work_id,
+                                         Work.language == language))
+    total = session.scalar(select(func.count()).select_from(Author).where(*conditions)) or 0
+    pagination = Pagination(page, per_page, total)
+    rows = [] if pagination.beyond_end else session.execute(
+        select(Author.id, Author.slug, Author.name, Author.birth_year, Author.death_year, Author.country)
+        .where(*conditions).order_by(Author.sort_name, Author.id)
+        .limit(per_page).offset(pagination.offset)).all()
+    cards = {r.id: AuthorCard(id=r.id, slug=r.slug, name=r.name, birth_year=r.birth_year,
+                              death_year=r.death_year, country=r.country) for r in rows}
+    if cards:
+        for author_id, lang, n in session.execute(
+                select(WorkAuthor.author_id, Work.language, func.count())
+                .join(Work, Work.id == WorkAuthor.work_id)
+                .where(WorkAuthor.author_id.in_(list(cards)), Work.parent_id.is_(None))
+                .group_by(WorkAuthor.author_id, Work.language)):
+            cards[author_id].works += n
+            cards[author_id].languages.append(lang)
+    letters = _cached("author-letters", FACETS_TTL, lambda: sorted(
+        {c.upper() for c in session.scalars(select(func.substr(Author.sort_name, 1, 1)).distinct()) if c and c.isalpha()}))
+    return AuthorsResult(authors=[cards[r.id] for r in rows], pagination=pagination, letter=letter,
+                         language=language, letters=letters, notices=notices)
+
+
+@dataclass
+class AuthorPage:
+    author: Author
+    names: list[tuple[str, str]]  # (language, name) in other languages
+    works: list[WorkCard]
+    pagination: Pagination
+    languages: list[str]  # languages the author wrote in
+
+
+def author_page(session: Session, slug: str, *, page: int = 1, per_page: int = 50) -> AuthorPage:
+    """An author with their works (top-level works, by date then title), paginated."""
+    author = session.scalar(select(Author).where(Author.slug == slug))
+    if author is None:
+        raise NotFound(f"There is no author “{slug[:80]}” in the library.")
+    per_page = page_size(per_page)
+    names = [(lang, name) for lang, name in session.execute(
+        select(AuthorName.language, AuthorName.name).where(AuthorName.author_id == author.id)
+        .order_by(AuthorName.language))]
+    conditions = [Work.parent_id.is_(None),
+                  exists().where(WorkAuthor.work_id == Work.id, WorkAuthor.author_id == author.id)]
+    stats = session.execute(select(Work.language, func.count()).where(*conditions).group_by(Work.language)).all()
+    total = sum(n for _, n in stats)
+    pagination = Pagination(page, per_page, total)
+    rows = [] if pagination.beyond_end or not total else session.execute(
+        select(Work.id, Work.slug, Work.title, Work.language, Work.form, Work.period, Work.date_from,
+               Work.date_to, Work.translation_count, Work.current_revision_id)
+        .where(*conditions).order_by(Work.date_from.is_(None), Work.date_from, Work.sort_title, Work.id)
+        .limit(per_page).offset(pagination.offset)).all()
+    return AuthorPage(author=author, names=names, works=_work_cards(session, rows), pagination=pagination,
+                      languages=sorted(lang for lang, _ in stats))
+
+
+# --------------------------------------------------------------------------- alignment
+
+@dataclass(frozen=True)
+class LineRow:
+    """A line as the reading view needs it (a plain copy of a ``text_lines`` row)."""
+
+    position: int
+    key: str
+    division_key: str
+    kind: str
+    speaker: str | None
+    indent: int
+    text: str
+
+
+@dataclass(frozen=True)
+class DivisionRow:
+    position: int
+    key: str
+    parent_key: str | None
+    depth: int
+    kind: str
+    title: str | None
+    first_line: int
+    end_line: int
+
+
+# how a translation line found its place, from the most to the least precise
+LINE, EXPLICIT, DIVISION, LOOSE = "line", "explicit", "division", "loose"
+COARSE = {DIVISION, LOOSE}
+
+
+@dataclass
+class SideAlignment:
+    """Where each line of one translation goes: a range of original line indexes."""
+
+    lo: list[int]
+    hi: list[int]
+    level: list[str]
+    targets: list[tuple[str, ...]]  # the original keys a line is linked to (line level only)
+
+
+def align_side(original: Sequence[LineRow], original_divisions: Mapping[str, DivisionRow],
+               lines: Sequence[LineRow], divisions: Mapping[str, DivisionRow],
+               links: Mapping[str, Sequence[str]]) -> SideAlignment:
+    """Place every line of a translation against the original's lines.
+
+    1. explicit links (translation key -> original keys) win;
+    2. then equal keys, where the division holding the line has the same line keys in
+       both texts;
+    3. otherwise the whole division goes beside the original division with the same
+       key, or the nearest ancestor division both texts share;
+    4. lines still without a place stay next to their neighbours.
+
+    ``original`` and ``lines`` are the parts being read, in reading order; the ranges
+    returned index into ``original``.
+    """
+    index = {line.key: i for i, line in enumerate(original)}
+    base = original[0].position if original else 0
+    n = len(original)
+    o_keys_by_division: dict[str, list[str]] = {}
+    for line in original:
+        o_keys_by_division.setdefault(line.division_key, []).append(line.key)
+    t_keys_by_division: dict[str, list[str]] = {}
+    for line in lines:
+        t_keys_by_division.setdefault(line.division_key, []).append(line.key)
+    linked_divisions = {line.division_key for line in lines if line.key in links}
+
+    def division_range(key: str | None) -> tuple[int, int] | None:
+        seen = 0
+        while key is not None and seen < 64:
+            d = original_divisions.get(key)
+            if d is not None:
+                lo, hi = max(d.first_line - base, 0), min(d.end_line - base, n) - 1
+                if lo <= hi:
+                    return lo, hi
+            t = divisions.get(key)
+            key = t.parent_key if t is not None else None
+            seen += 1
+        return None
+
+    lo: list[int] = []
+    hi: list[int] = []
+    level: list[str] = []
+    targets: list[tuple[str, ...]] = []
+    for line in lines:
+        found: tuple[int, int] | None = None
+        how, keys = LOOSE, ()
+        if line.key in links:
+            hits = [index[k] for k in links[line.key] if k in index]
+            if hits:
+                found, how = (min(hits), max(hits)), EXPLICIT
+                keys = tuple(k for k in links[line.key] if k in index)
+        elif line.division_key in linked_divisions and line.key in index:
+            found, how, keys = (index[line.key],) * 2, EXPLICIT, (line.key,)
+        elif (line.key in index and t_keys_by_division.get(line.division_key)
+              == o_keys_by_division.get(original[index[line.key]].division_key)):
+            found, how, keys = (index[line.key],) * 2, LINE, (line.key,)
+        if found is None and line.division_key not in linked_divisions:
+            found = division_range(line.division_key)
+            if found is not None:
+                how = DIVISION
+        if found is None and line.key in index:
+            found, how, keys = (index[line.key],) * 2, LINE, (line.key,)
+        if found is None:
+            lo.append(-1)
+            hi.append(-1)
+        else:
+            lo.append(found[0])
+            hi.append(found[1])
+        level.append(how)
+        targets.append(keys)
+    # lines without a place follow the line before them (or precede the line after)
+    last = None
+    for j in range(len(lines)):
+        if lo[j] >= 0:
+            last = hi[j]
+        elif last is not None:
+            lo[j] = hi[j] = last
+    nxt = None
+    for j in range(len(lines) - 1, -1, -1):
+        if level[j] == LOOSE and lo[j] < 0:
+            if nxt is None:
+                lo[j], hi[j] = 0, max(n - 1, 0)
+            else:
+                lo[j] = hi[j] = nxt
+        elif lo[j] >= 0:
+            nxt = lo[j]
+    return SideAlignment(lo=lo, hi=hi, level=level, targets=targets)
+
+
+def segment_bounds(n: int, sides: Sequence[SideAlignment]) -> list[tuple[int, int]]:
+    """Cut the original's lines ``0..n-1`` into the smallest segments every side agrees on.
+
+    A cut after original line ``i`` is allowed for a translation when all its lines
+    up to some point go at or before ``i`` and all the others after it: no link spans
+    the cut and neither text has to be reordered. Returns ``[start, end)`` ranges.
+    """
+    if n == 0:
+        return []
+    allowed = [True] * n  # allowed[i]: a cut after line i; the last one always
+    for side in sides:
+        m = len(side.lo)
+        if m == 0:
+            continue
+        ok = [0] * (n + 1)  # difference array of allowed cuts for this side
+        suffix_lo = [n] * (m + 1)
+        for j in range(m - 1, -1, -1):
+            suffix_lo[j] = min(suffix_lo[j + 1], side.lo[j])
+        prefix_hi = -1
+        for k in range(m + 1):
+            if k > 0:
+                prefix_hi = max(prefix_hi, side.hi[k - 1])
+            start, stop = max(prefix_hi, 0), suffix_lo[k] - 1
+            if start <= stop and stop >= 0:
+                ok[start] += 1
+                ok[min(stop, n - 1) + 1] -= 1
+        running = 0
+        for i in range(n):
+            running += ok[i]
+            if running <= 0:
+                allowed[i] = False
+    allowed[n - 1] = True
+    bounds, start = [], 0
+    for i in range(n):
+        if allowed[i]:
+            bounds.append((start, i + 1))
+            start = i + 1
+    return bounds
+
+
+# --------------------------------------------------------------------------- reading view
+
+@dataclass
+class ReaderLine:
+    text: str
+    kind: str
+    indent: int  # CSS class level (0-8)
+    speaker: str | None  # shown when the speaker changes
+    anchor: str | None  # element id (original lines)
+    number: str | None  # line number (original lines), from the key
+    number_shown: bool  # printed in the margin (every fifth verse line, every paragraph)
+    keys: str  # space-separated original keys this line is linked to ("" when coarse)
+
+
+@dataclass
+class ReaderCell:
+    column: int
+    lines: list[ReaderLine]
+    coarse: bool = False
+
+
+@dataclass
+class ReaderRow:
+    cells: list[ReaderCell]
+    headings: list[list[str]] | None = None  # per column, division titles starting here
+    stanza_break: bool = False
+    coarse: bool = False
+
+
+@dataclass
+class ReaderColumn:
+    role: str  # original | translation
+    key: str | None  # translation key
+    language: str
+    direction: str
+    title: str
+    translator: str | None = None
+    out_of_date: bool = False
+
+
+@dataclass
+class Part:
+    """A piece of a long text read on its own: one division or a run of its lines."""
+
+    key: str  # URL value: the division key, with ``~n`` for the n-th piece of a split division
+    label: str
+    depth: int
+    first_line: int
+    end_line: int
+
+
+@dataclass
+class ReaderView:
+    columns: list[ReaderColumn]  # in display order
+    rows: list[ReaderRow]
+    notes: list[str]
+    parts: list[Part]
+    part: Part | None
+    prev_part: Part | None
+    next_part: Part | None
+    selected: list[str]  # translation keys shown, in the order chosen
+    swap: bool
+    form: str
+    line_count: int  # lines in the whole text
+
+    @property
+    def all_numbers(self) -> bool:
+        """Prose and scripture number every paragraph or verse; verse numbers every fifth line."""
+        return self.form == "prose"
+
+
+def plan_parts(divisions: Sequence[DivisionRow], total_lines: int, budget: int = PART_LINES) -> list[Part]:
+    """Split a text into parts of about ``budget`` lines along its divisions.
+
+    A text of at most ``budget`` lines is one part. Otherwise each top-level division
+    is a part, divided into its children when it is longer than ``budget``; a
+    division without children longer than :data:`SPLIT_LINES` is cut into runs of
+    ``budget`` lines; short sibling parts are joined up to ``budget`` lines.
+    """
+    if total_lines <= budget or not divisions:
+        return [Part(key="", label="Whole text", depth=0, first_line=0, end_line=total_lines)]
+    children: dict[str | None, list[DivisionRow]] = {}
+    for d in divisions:
+        children.setdefault(d.parent_key, []).append(d)
+
+    def label(d: DivisionRow) -> str:
+        return d.title or f"{d.kind.capitalize()} {d.key}"
+
+    out: list[Part] = []
+
+    def walk(d: DivisionRow) -> None:
+        size = d.end_line - d.first_line
+        kids = children.get(d.key, [])
+        if size <= budget or (not kids and size <= SPLIT_LINES):
+            if size:
+                out.append(Part(d.key, label(d), d.depth, d.first_line, d.end_line))
+            return
+        if not kids:
+            pieces = math.ceil(size / budget)
+            for i in range(pieces):
+                start = d.first_line + i * budget
+                out.append(Part(d.key if i == 0 else f"{d.key}~{i + 1}",
+                                f"{label(d)} ({i + 1}/{pieces})", d.depth, start, min(d.end_line, start + budget)))
+            return
+        own_end = kids[0].first_line
+        if own_end > d.first_line:  # lines of the division before its first child
+            out.append(Part(d.key, label(d), d.depth, d.first_line, own_end))
+        for kid in kids:
+            walk(kid)
+
+    for d in children.get(None, []):
+        walk(d)
+    # join short neighbours under the same parent
+    joined: list[Part] = []
+    for p in out:
+        prev = joined[-1] if joined else None
+        if (prev is not None and prev.depth == p.depth and prev.end_line == p.first_line
+                and p.end_line - prev.first_line <= budget and "~" not in p.key and "~" not in prev.key
+                and _parent(prev.key, divisions) == _parent(p.key, divisions)):
+            joined[-1] = Part(prev.key, f"{prev.label.split(' – ')[0]} – {p.label}", prev.depth,
+                              prev.first_line, p.end_line)
+        else:
+            joined.append(p)
+    return joined or [Part(key="", label="Whole text", depth=0, first_line=0, end_line=total_lines)]
+
+
+def _parent(key: str, divisions: Sequence[DivisionRow]) -> str | None:
+    for d in divisions:
+        if d.key == key:
+            return d.parent_key
+    return None
+
+
+def _find_part(parts: Sequence[Part], position: int) -> int:
+    for i, p in enumerate(parts):
+        if p.first_line <= position < p.end_line:
+            return i
+    return 0
+
+
+def display_number(key: str) -> str | None:
+    match = re.search(r"(\d+)$", key)
+    return match.group(1) if match else None
+
+
+@dataclass
+class TextSource:
+    """One text in the reading view, as loaded: its rows and, for translations, links."""
+
+    column: ReaderColumn
+    revision_id: int
+    divisions: dict[str, DivisionRow]
+    lines: list[LineRow]
+    links: dict[str, list[str]] = field(default_factory=dict)
+
+
+def build_rows(original: TextSource, translations: Sequence[TextSource], positions: Sequence[int],
+               all_numbers: bool) -> tuple[list[ReaderRow], list[str]]:
+    """Rows of the reading view: aligned segments, with division headings between them.
+
+    ``positions[i]`` is the display column of text ``i`` (0 = the original, then the
+    translations in the order given). Returns the rows and notes on the alignment.
+    """
+    o_lines = original.lines
+    sides = [align_side(o_lines, original.divisions, t.lines, t.divisions, t.links) for t in translations]
+    bounds = segment_bounds(len(o_lines), sides)
+    # which segment each translation line belongs to
+    segment_of: list[list[int]] = []
+    for side in sides:
+        seg_index = []
+        for lo in side.lo:
+            s = _segment_for(bounds, max(lo, 0))
+            seg_index.append(s)
+        segment_of.append(seg_index)
+    n_cols = 1 + len(translations)
+    position_of = list(positions)
+    rows: list[ReaderRow] = []
+    speakers = [None] * n_cols
+    prev_chain: list[str] = []
+    t_cursor = [0] * len(translations)
+    coarse_counts = [0] * len(translations)
+    for s, (start, end) in enumerate(bounds):
+        chain = _chain(original.divisions, o_lines[start].division_key)
+        entered = [k for k in chain if k not in prev_chain]
+        prev_chain = chain
+        headings: list[list[str]] = [[] for _ in range(n_cols)]
+        stanza_break = False
+        for key in entered:
+            d = original.divisions.get(key)
+            if d is None:
+                continue
+            if d.title:
+                headings[position_of[0]].append(d.title)
+                for t_i, t in enumerate(translations):
+                    td = t.divisions.get(key)
+                    if td is not None and td.title:
+                        headings[position_of[t_i + 1]].append(td.title)
+            elif s > 0:
+                stanza_break = True
+        if any(headings):
+            rows.append(ReaderRow(cells=[], headings=headings))
+            speakers = [None] * n_cols
+        cells: list[ReaderCell | None] = [None] * n_cols
+        o_cell = []
+        for line in o_lines[start:end]:
+            o_cell.append(_reader_line(line, speakers, position_of[0], line_anchor(line.key), all_numbers,
+                                       line.key))
+        cells[position_of[0]] = ReaderCell(position_of[0], o_cell)
+        row_coarse = False
+        for t_i, t in enumerate(translations):
+            side, lines_out, coarse = sides[t_i], [], False
+            j = t_cursor[t_i]
+            while j < len(t.lines) and segment_of[t_i][j] == s:
+                coarse = coarse or side.level[j] in COARSE
+                j += 1
+            for k in range(t_cursor[t_i], j):
+                keys = "" if coarse else " ".join(side.targets[k])
+                lines_out.append(_reader_line(t.lines[k], speakers, position_of[t_i + 1], None, False, keys))
+            t_cursor[t_i] = j
+            if coarse:
+                coarse_counts[t_i] += 1
+                row_coarse = True
+            cells[position_of[t_i + 1]] = ReaderCell(position_of[t_i + 1], lines_out, coarse)
+        if row_coarse:
+            for line in cells[position_of[0]].lines:
+                line.keys = ""
+        rows.append(ReaderRow(cells=[c for c in cells if c is not None], stanza_break=stanza_break,
+                              coarse=row_coarse))
+    notes = []
+    for t_i, t in enumerate(translations):
+        if coarse_counts[t_i]:
+            n = coarse_counts[t_i]
+            notes.append(
+                f"{t.column.title} ({language_name(t.column.language)}) divides "
+                f"{'one passage' if n == 1 else f'{n} passages'} differently from the original: "
+                f"{'it is' if n == 1 else 'they are'} aligned by section rather than line by line, "
+                "and marked in the margin.")
+    return rows, notes
+
+
+def _segment_for(bounds: Sequence[tuple[int, int]], index: int) -> int:
+    lo, hi = 0, len(bounds) - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if bounds[mid][1] <= index:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _chain(divisions: Mapping[str, DivisionRow], key: str) -> list[str]:
+    chain = []
+    while key is not None and key in divisions and len(chain) < 64:
+        chain.append(key)
+        key = divisions[key].parent_key
+    return list(reversed(chain))
+
+
+def _reader_line(line: LineRow, speakers: list, column: int, anchor: str | None, all_numbers: bool,
+                 keys: str) -> ReaderLine:
+    speaker = None
+    if line.kind == "line" and line.speaker and line.speaker != speakers[column]:
+        speaker = line.speaker
+    speakers[column] = line.speaker if line.kind == "line" else None
+    number = display_number(line.key) if anchor else None
+    shown = number is not None and line.kind == "line" and (all_numbers or int(number) % 5 == 0)
+    return ReaderLine(text=line.text, kind=line.kind, indent=min(max((line.indent + 1) // 2, 0), 8),
+                      speaker=speaker, anchor=anchor, number=number, number_shown=shown, keys=keys)
+
+
+# --------------------------------------------------------------------------- work page
+
+@dataclass
+class TranslationInfo:
+    key: str
+    language: str
+    title: str
+    translator: str | None
+    source: str | None
+    licence: str | None
+    revision_id: int | None
+    out_of_date: bool
+    line_count: int
+
+
+@dataclass
+class PartOfWork:
+    slug: str
+    title: str
+    position: int | None
+    incipit: str | None
+    translation_count: int
+
+
+@dataclass
+class WorkPage:
+    work: Work
+    authors: list[tuple[str, str]]
+    genres: list[tuple[str, str]]
+    tags: list[tuple[str, str]]
+    translations: list[TranslationInfo]
+    reader: ReaderView | None
+    parent: tuple[str, str] | None  # (slug, title) of the collection
+    siblings: tuple[tuple[str, str] | None, tuple[str, str] | None]  # previous and next part
+    parts: list[PartOfWork]
+    parts_pagination: Pagination | None
+    notices: list[str]
+
+    @property
+    def dates(self) -> str | None:
+        return format_dates(self.work.date_from, self.work.date_to)
+
+
+def choose_columns(requested: Sequence[str] | None, available: Sequence[TranslationInfo], original_language: str,
+                   preferred: Sequence[str] = ()) -> tuple[list[str], list[str]]:
+    """Which translations to show beside the original, and notices about the choice.
+
+    ``requested`` None means the reader did not say: one translation is chosen, in the
+    reader's preferred languages if there is one, else the first. An empty list means
+    the original alone. Unknown keys are explained; at most two translations are shown.
+    """
+    keys = {t.key: t for t in available}
+    notices: list[str] = []
+    if requested is None:
+        for lang in preferred:
+            base = lang.split("-")[0].lower()
+            if base == original_language.split("-")[0].lower():
+                continue
+            for t in available:
+                if t.language.lower() == lang.lower() or t.language.split("-")[0].lower() == base:
+                    return [t.key], notices
+        return ([available[0].key] if available else []), notices
+    chosen: list[str] = []
+    for raw in requested:
+        value = raw.strip().lower()
+        if not value or value == "original":
+            continue
+        if value not in keys:
+            notices.append(f"This work has no translation “{raw[:40]}”.")
+            continue
+        if value not in chosen:
+            chosen.append(value)
+    if len(chosen) > MAX_TRANSLATION_COLUMNS:
+        notices.append(f"At most {MAX_TRANSLATION_COLUMNS} translations are shown beside the original.")
+        chosen = chosen[:MAX_TRANSLATION_COLUMNS]
+    return chosen, notices
+
+
+def work_page(session: Session, slug: str, *, requested: Sequence[str] | None = None, part: str | None = None,
+              line: str | None = None, swap: bool = False, parts_page: int = 1, per_page: int = 50,
+              preferred_languages: Sequence[str] = ()) -> WorkPage:
+    """Everything the work page shows, in a fixed number of queries.
+
+    ``requested`` are translation keys to read beside the original (see
+    :func:`choose_columns`); ``part`` a part key or ``line`` a line key picks the part
+    of a long text; ``swap`` reverses the columns.
+    """
+    work = session.scalar(select(Work).where(Work.slug == slug))
+    if work is None:
+        raise NotFound(f"There is no work “{slug[:80]}” in the library.")
+    notices: list[str] = []
+    authors = [(s, n) for s, n in session.execute(
+        select(Author.slug, Author.name).join(WorkAuthor, WorkAuthor.author_id == Author.id)
+        .where(WorkAuthor.work_id == work.id).order_by(WorkAuthor.position))]
+    genres: list[tuple[str, str]] = []
+    tags: list[tuple[str, str]] = []
+    terms = union_all(
+        select(literal_column("'g'").label("kind"), Genre.slug, Genre.name).join(work_genres, work_genres.c.genre_id == Genre.id)
+        .where(work_genres.c.work_id == work.id),
+        select(literal_column("'t'").label("kind"), Tag.slug, Tag.name).join(work_tags, work_tags.c.tag_id == Tag.id)
+        .where(work_tags.c.work_id == work.id)).subquery()
+    for kind, term_slug, name in session.execute(select(terms.c.kind, terms.c.slug, terms.c.name)
+                                                 .order_by(terms.c.kind, terms.c.name)):
+        (genres if kind == "g" else tags).append((term_slug, name))
+    translations = _translations(session, work)
+    parent, siblings, parts, parts_pagination = _family(session, work, parts_page, per_page)
+    reader = None
+    if work.current_revision_id is not None:
+        chosen, more = choose_columns(requested, translations, work.language, preferred_languages)
+        notices += more
+        reader = _reader(session, work, translations, chosen, part, line, swap, notices)
+    return WorkPage(work=work, authors=authors, genres=genres, tags=tags, translations=translations, reader=reader,
+                    parent=parent, siblings=siblings, parts=parts, parts_pagination=parts_pagination,
+                    notices=notices)
+
+
+def _translations(session: Session, work: Work) -> list[TranslationInfo]:
+    rows = session.execute(
+        select(Translation.key, Translation.language, Translation.title, Translation.translator_name,
+               User.display_name, Translation.source, Translation.licence, Translation.current_revision_id,
+               TextRevision.original_revision_id, TextRevision.line_count)
+        .outerjoin(User, User.id == Translation.translator_id)
+        .outerjoin(TextRevision, TextRevision.id == Translation.current_revision_id)
+        .where(Translation.work_id == work.id, Translation.status == "published",
+               Translation.current_revision_id.is_not(None))
+        .order_by(Translation.language, Translation.key))
+    return [TranslationInfo(
+        key=r.key, language=r.language, title=r.title, translator=r.display_name or r.translator_name,
+        source=r.source, licence=r.licence, revision_id=r.current_revision_id,
+        out_of_date=(r.original_revision_id is not None and work.current_revision_id is not None
+                     and r.original_revision_id != work.current_revision_id),
+        line_count=r.line_count or 0) for r in rows]
+
+
+def _family(session: Session, work: Work, parts_page: int, per_page: int):
+    """The collection a work belongs to, its neighbours there, and its own parts (one query
+    for the parent and neighbours, one for a page of parts, one for their first lines)."""
+    parent = None
+    siblings: tuple = (None, None)
+    if work.parent_id is not None:
+        rows = session.execute(
+            select(Work.id, Work.slug, Work.title, Work.position).where(or_(
+                Work.id == work.parent_id,
+                and_(Work.parent_id == work.parent_id, Work.position.is_not(None), or_(
+                    Work.position == select(func.max(Work.position)).where(
+                        Work.parent_id == work.parent_id, Work.position < (work.position or 0)).scalar_subquery(),
+                    Work.position == select(func.min(Work.position)).where(
+                        Work.parent_id == work.parent_id, Work.position > (work.position or 0)).scalar_subquery(),
+                ))))).all()
+        prev = nxt = None
+        for r in rows:
+            if r.id == work.parent_id:
+                parent = (r.slug, r.title)
+            elif r.position is not None and work.position is not None:
+                if r.position < work.position:
+                    prev = (r.slug, r.title)
+                elif r.position > work.position:
+                    nxt = (r.slug, r.title)
+        siblings = (prev, nxt)
+    per_page = page_size(per_page)
+    total = func.count().over().label("total")
+    rows = session.execute(
+        select(Work.slug, Work.title, Work.position, Work.current_revision_id, Work.translation_count, total)
+        .where(Work.parent_id == work.id).order_by(Work.position.is_(None), Work.position, Work.sort_title)
+        .limit(per_page).offset((parts_page - 1) * per_page)).all()
+    if not rows and parts_page == 1:
+        return parent, siblings, [], None
+    count = rows[0].total if rows else session.scalar(select(func.count()).where(Work.parent_id == work.id)) or 0
+    pagination = Pagination(parts_page, per_page, count)
+    revisions = [r.current_revision_id for r in rows if r.current_revision_id is not None]
+    incipits = dict(session.execute(select(TextLine.revision_id, TextLine.text)
+                                    .where(TextLine.revision_id.in_(revisions), TextLine.position == 0))
+                    .all()) if revisions else {}
+    parts = [PartOfWork(slug=r.slug, title=r.title, position=r.position,
+                        incipit=_incipit(incipits.get(r.current_revision_id)), translation_count=r.translation_count)
+             for r in rows]
+    return parent, siblings, parts, pagination
+
+
+def _reader(session: Session, work: Work, translations: list[TranslationInfo], chosen: list[str],
+            part_key: str | None, line_key: str | None, swap: bool, notices: list[str]) -> ReaderView:
+    by_key = {t.key: t for t in translations}
+    selected = [by_key[k] for k in chosen]
+    revision_ids = [work.current_revision_id] + [t.revision_id for t in selected]
+    divisions: dict[int, dict[str, DivisionRow]] = {rid: {} for rid in revision_ids}
+    ordered_original: list[DivisionRow] = []
+    for d in session.scalars(select(TextDivision).where(TextDivision.revision_id.in_(revision_ids))
+                             .order_by(TextDivision.revision_id, TextDivision.position)):
+        row = DivisionRow(d.position, d.key, d.parent_key, d.depth, d.kind, d.title, d.first_line, d.end_line)
+        divisions[d.revision_id][d.key] = row
+        if d.revision_id == work.current_revision_id:
+            ordered_original.append(row)
+    total = max((d.end_line for d in ordered_original), default=0)
+    parts = plan_parts(ordered_original, total)
+    index = 0
+    if len(parts) > 1:
+        if part_key:
+            index = next((i for i, p in enumerate(parts) if p.key == part_key), -1)
+            if index < 0:
+                d = divisions[work.current_revision_id].get(part_key)
+                index = _find_part(parts, d.first_line) if d is not None else 0
+                if d is None:
+                    notices.append(f"This text has no part “{part_key[:40]}”; showing the first.")
+        elif line_key:
+            position = _line_position(session, work.current_revision_id, line_key)
+            if position is not None:
+                index = _find_part(parts, position)
+    current = parts[index]
+    # the translations' lines for this part: the divisions with the same keys, else
+    # the lines their explicit links tie to it, else the same share of their text
+    ranges = {work.current_revision_id: (current.first_line, current.end_line)}
+    if len(parts) > 1:
+        chunk_keys = [k for k, d in divisions[work.current_revision_id].items()
+                      if current.first_line <= d.first_line < current.end_line]
+        need_links = []
+        for t in selected:
+            mine = [divisions[t.revision_id][k] for k in chunk_keys if k in divisions[t.revision_id]]
+            if mine:
+                ranges[t.revision_id] = (min(d.first_line for d in mine), max(d.end_line for d in mine))
+            else:
+                need_links.append(t)
+        if need_links:
+            found = _link_ranges(session, [t.revision_id for t in need_links], work.current_revision_id, current)
+            for t in need_links:
+                if t.revision_id in found:
+                    ranges[t.revision_id] = found[t.revision_id]
+                else:
+                    share = (current.first_line / max(total, 1), current.end_line / max(total, 1))
+                    ranges[t.revision_id] = (math.floor(share[0] * t.line_count),
+                                             math.ceil(share[1] * t.line_count))
+    lines: dict[int, list[LineRow]] = {rid: [] for rid in revision_ids}
+    in_ranges = or_(*(and_(TextLine.revision_id == rid, TextLine.position >= lo, TextLine.position < hi)
+                      for rid, (lo, hi) in ranges.items())) if len(parts) > 1 else TextLine.revision_id.in_(revision_ids)
+    for r in session.execute(
+            select(TextLine.revision_id, TextLine.position, TextLine.key, TextLine.division_key, TextLine.kind,
+                   TextLine.speaker, TextLine.indent, TextLine.text)
+            .where(in_ranges).order_by(TextLine.revision_id, TextLine.position)):
+        lines[r.revision_id].append(LineRow(r.position, r.key, r.division_key, r.kind, r.speaker, r.indent, r.text))
+    links: dict[int, dict[str, list[str]]] = {t.revision_id: {} for t in selected}
+    if selected:
+        link_query = select(AlignmentLink.revision_id, AlignmentLink.translation_key, AlignmentLink.original_key) \
+            .where(AlignmentLink.revision_id.in_([t.revision_id for t in selected]))
+        if len(parts) > 1:
+            link_query = link_query.where(or_(*(and_(AlignmentLink.revision_id == t.revision_id,
+                                                     AlignmentLink.translation_key.in_(
+                                                         [ln.key for ln in lines[t.revision_id]] or [""]))
+                                                for t in selected)))
+        for rid, t_key, o_key in session.execute(link_query.order_by(AlignmentLink.id)):
+            links[rid].setdefault(t_key, []).append(o_key)
+    original = TextSource(
+        column=ReaderColumn("original", None, work.language, text_direction(work.language), work.title),
+        revision_id=work.current_revision_id, divisions=divisions[work.current_revision_id],
+        lines=lines[work.current_revision_id])
+    sources = [TextSource(
+        column=ReaderColumn("translation", t.key, t.language, text_direction(t.language), t.title, t.translator,
+                            t.out_of_date),
+        revision_id=t.revision_id, divisions=divisions[t.revision_id], lines=lines[t.revision_id],
+        links=links[t.revision_id]) for t in selected]
+    order = list(range(len(sources) + 1))
+    if swap:
+        order.reverse()
+    display = {text: pos for pos, text in enumerate(order)}
+    columns_by_position = [None] * len(order)
+    for text_index, pos in display.items():
+        columns_by_position[pos] = original.column if text_index == 0 else sources[text_index - 1].column
+    rows, notes = build_rows(original, sources, [display[i] for i in range(len(order))],
+                             all_numbers=work.form == "prose")
+    return ReaderView(columns=columns_by_position, rows=rows, notes=notes, parts=parts, part=current,
+                      prev_part=parts[index - 1] if index > 0 else None,
+                      next_part=parts[index + 1] if index + 1 < len(parts) else None,
+                      selected=chosen, swap=swap, form=work.form, line_count=total)
+
+
+def _line_position(session: Session, revision_id: int, key: str) -> int | None:
+    keys = [key]
+    decoded = anchor_key(key)
+    if decoded:
+        keys.append(decoded)
+    return session.scalar(select(func.min(TextLine.position)).where(TextLine.revision_id == revision_id,
+                                                                    TextLine.key.in_(keys)))
+
+
+def _link_ranges(session: Session, revision_ids: list[int], original_revision_id: int,
+                 part: Part) -> dict[int, tuple[int, int]]:
+    """Line ranges of translations whose explicit links point into ``part`` of the original."""
+    o_keys = select(TextLine.key).where(TextLine.revision_id == original_revision_id,
+                                        TextLine.position >= part.first_line, TextLine.position < part.end_line)
+    rows = session.execute(
+        select(AlignmentLink.revision_id, func.min(TextLine.position), func.max(TextLine.position))
+        .join(TextLine, and_(TextLine.revision_id == AlignmentLink.revision_id,
+                             TextLine.key == AlignmentLink.translation_key))
+        .where(AlignmentLink.revision_id.in_(revision_ids), AlignmentLink.original_key.in_(o_keys))
+        .group_by(AlignmentLink.revision_id))
+    return {rid: (lo, hi + 1) for rid, lo, hi in rows if lo is not None}
+
+
+# --------------------------------------------------------------------------- one translation
+
+@dataclass
+class TranslationPage:
+    work: Work
+    authors: list[tuple[str, str]]
+    translation: TranslationInfo
+    others: list[TranslationInfo]
+    reader: ReaderView
+
+
+def translation_page(session: Session, slug: str, key: str, *, part: str | None = None,
+                     line: str | None = None) -> TranslationPage:
+    """One published translation alone, for reading, one part at a time."""
+    work = session.scalar(select(Work).where(Work.slug == slug))
+    if work is None:
+        raise NotFound(f"There is no work “{slug[:80]}” in the library.")
+    translations = _translations(session, work)
+    match = next((t for t in translations if t.key == key.strip().lower()), None)
+    if match is None:
+        raise NotFound(f"“{work.title}” has no published translation “{key[:40]}”.")
+    authors = [(s, n) for s, n in session.execute(
+        select(Author.slug, Author.name).join(WorkAuthor, WorkAuthor.author_id == Author.id)
+        .where(WorkAuthor.work_id == work.id).order_by(WorkAuthor.position))]
+    rows = [DivisionRow(d.position, d.key, d.parent_key, d.depth, d.kind, d.title, d.first_line, d.end_line)
+            for d in session.scalars(select(TextDivision).where(TextDivision.revision_id == match.revision_id)
+                                     .order_by(TextDivision.position))]
+    total = max((d.end_line for d in rows), default=0)
+    parts = plan_parts(rows, total)
+    index = 0
+    if len(parts) > 1:
+        if part:
+            index = next((i for i, p in enumerate(parts) if p.key == part), 0)
+        elif line:
+            position = _line_position(session, match.revision_id, line)
+            if position is not None:
+                index = _find_part(parts, position)
+    current = parts[index]
+    lines = [LineRow(r.position, r.key, r.division_key, r.kind, r.speaker, r.indent, r.text)
+             for r in session.execute(
+                 select(TextLine.position, TextLine.key, TextLine.division_key, TextLine.kind, TextLine.speaker,
+                        TextLine.indent, TextLine.text)
+                 .where(TextLine.revision_id == match.revision_id, TextLine.position >= current.first_line,
+                        TextLine.position < current.end_line).order_by(TextLine.position))]
+    column = ReaderColumn("translation", match.key, match.language, text_direction(match.language), match.title,
+                          match.translator, match.out_of_date)
+    source = TextSource(column=column, revision_id=match.revision_id, divisions={d.key: d for d in rows},
+                        lines=lines)
+    built, _notes = build_rows(source, [], [0], all_numbers=work.form == "prose")
+    reader = ReaderView(columns=[column], rows=built, notes=[], parts=parts, part=current,
+                        prev_part=parts[index - 1] if index > 0 else None,
+                        next_part=parts[index + 1] if index + 1 < len(parts) else None,
+                        selected=[match.key], swap=False, form=work.form, line_count=total)
+    return TranslationPage(work=work, authors=authors, translation=match,
+                           others=[t for t in translations if t.key != match.key], reader=reader)
+
