@@ -114,6 +114,8 @@ def _register_template_filters(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .graphql.view import bp as graphql_bp
     from .web import register_web
 
     register_web(app)
+    app.register_blueprint(graphql_bp)

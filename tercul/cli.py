@@ -29,8 +29,26 @@ def main() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (serve, import_command, export_command, demo, seed, users):
+    for command in (serve, import_command, export_command, demo, seed, users, graphql_group):
         app.cli.add_command(command)
+
+
+@click.group("graphql")
+def graphql_group() -> None:
+    """The GraphQL API."""
+
+
+@graphql_group.command("schema")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="File to write (default: schema.graphql at the top of the repository).")
+@with_appcontext
+def graphql_schema(output: str | None) -> None:
+    """Write the schema in SDL (schema.graphql; a test checks it is up to date)."""
+    from .graphql.schema import schema_sdl
+
+    path = Path(output) if output else repo_root() / "schema.graphql"
+    path.write_text(schema_sdl(), encoding="utf-8")
+    click.echo(f"wrote {path}")
 
 
 def _quiet_parsers() -> None:

@@ -68,6 +68,15 @@ def _check_rate_limit(name: str, value: str) -> None:
         raise ConfigError(f"{name}: {value!r} is not a rate limit (e.g. '5 per minute; 30 per hour')") from None
 
 
+def _check_limit(name: str, value: str) -> None:
+    from limits import parse_many
+
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigError(f"{name}: {value!r} is not a rate limit (e.g. 5/minute or 100/hour;10/second)") from None
+
+
 def _database_url(name: str, default: str) -> str:
     url = _env(name, default) or default
     if url.startswith("postgres://") or url.startswith("postgresql://"):
@@ -135,6 +144,18 @@ class Config:
         # texts
         self.TEXT_MAX_BYTES = _int("TEXT_MAX_BYTES", 2 * 1024 * 1024, minimum=1)
         self.PAGE_SIZE = _int("PAGE_SIZE", 50, minimum=1)
+
+        # GraphQL limits, checked before execution
+        self.GRAPHQL_MAX_DEPTH = _int("GRAPHQL_MAX_DEPTH", 10, minimum=1)
+        self.GRAPHQL_MAX_COST = _int("GRAPHQL_MAX_COST", 10000, minimum=1)
+        self.GRAPHQL_MAX_ALIASES = _int("GRAPHQL_MAX_ALIASES", 30, minimum=0)
+        self.GRAPHQL_MAX_BATCH = _int("GRAPHQL_MAX_BATCH", 10, minimum=1)
+        self.GRAPHQL_MAX_QUERY_LENGTH = _int("GRAPHQL_MAX_QUERY_LENGTH", 20000, minimum=100)
+        self.GRAPHQL_RATE_LIMIT = _env("GRAPHQL_RATE_LIMIT", "300/minute")
+        self.GRAPHQL_MUTATION_RATE_LIMIT = _env("GRAPHQL_MUTATION_RATE_LIMIT", "60/minute")
+        self.GRAPHQL_SUGGESTIONS = _bool("GRAPHQL_SUGGESTIONS", self.TERCUL_ENV != "production")
+        for name in ("GRAPHQL_RATE_LIMIT", "GRAPHQL_MUTATION_RATE_LIMIT"):
+            _check_limit(name, getattr(self, name))
 
         self.WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
         self.SESSION_COOKIE_HTTPONLY = True
@@ -268,6 +289,14 @@ VARIABLES = [
     ("PAGE_SIZE", "50", "items per page in lists"),
     ("SERVER_NAME", "(none)", "host name used in links in mail and CLI output"),
     ("LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR"),
+    ("GRAPHQL_MAX_DEPTH", "10", "deepest GraphQL selection accepted"),
+    ("GRAPHQL_MAX_COST", "10000", "GraphQL cost budget (1 per field, lists multiply by page size)"),
+    ("GRAPHQL_MAX_ALIASES", "30", "aliases allowed in one GraphQL operation"),
+    ("GRAPHQL_MAX_BATCH", "10", "operations allowed in one batched request"),
+    ("GRAPHQL_MAX_QUERY_LENGTH", "20000", "longest query text accepted (characters)"),
+    ("GRAPHQL_RATE_LIMIT", "300/minute", "GraphQL requests per client (user, or IP when anonymous)"),
+    ("GRAPHQL_MUTATION_RATE_LIMIT", "60/minute", "GraphQL mutations per client"),
+    ("GRAPHQL_SUGGESTIONS", "true (false in production)", "\"Did you mean\" hints in GraphQL errors"),
     ("ARGON2_TIME_COST / ARGON2_MEMORY_COST / ARGON2_PARALLELISM", "3 / 65536 / 4",
      "argon2id password hashing parameters (memory in KiB); hashes are upgraded at login"),
     ("SESSION_IDLE_MINUTES", "120", "a login session ends after this long without a request"),
