@@ -1,7 +1,26 @@
-"""Security headers (Flask-Talisman): CSP with nonces, no framing, nosniff, HSTS in production."""
+"""The security baseline of every page.
+
+- Headers (Flask-Talisman): CSP with nonces, no framing, nosniff, HSTS in production.
+- Login sessions (Flask-Login on Flask's signed cookie). A cookie cannot be taken
+  back, so the session names the user *and* their ``session_version``; logging out,
+  changing the password or being disabled bumps the version, and every cookie issued
+  before (copied or not) stops working. A login clears the session first, so nothing
+  from before it (an attacker's planted cookie, an old CSRF token) carries over.
+  Sessions end after ``SESSION_IDLE_MINUTES`` without a request and
+  ``SESSION_ABSOLUTE_HOURS`` after login; "remember me" makes the cookie outlive the
+  browser for ``REMEMBER_ME_DAYS`` (the same cookie, so the same revocation).
+- Rate limits (Flask-Limiter) per client IP and per account, limits from config;
+  over a limit, a 429 page that says when to try again, with ``Retry-After``.
+"""
 from __future__ import annotations
 
-from flask import Flask
+import time
+from collections.abc import Callable
+
+from flask import Flask, current_app, render_template, request, session
+from flask_limiter import RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_user, logout_user
 from flask_talisman import Talisman
 
 talisman = Talisman()
@@ -20,6 +39,11 @@ CONTENT_SECURITY_POLICY = {
     "frame-ancestors": "'none'",
 }
 
+# session keys (Flask-Login's own start with "_" too)
+LOGIN_AT, SEEN_AT, REMEMBER = "_login_at", "_seen_at", "_remember_me"
+# how often the last-seen time is written back (each write re-sends the cookie)
+SEEN_RESOLUTION = 60
+
 
 def init_security(app: Flask) -> None:
     production = app.config["TERCUL_ENV"] == "production"
@@ -37,18 +61,133 @@ def init_security(app: Flask) -> None:
         x_content_type_options=True,
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
     )
+    app.register_error_handler(RateLimitExceeded, too_many_requests)
 
 
 def init_login(app: Flask) -> None:
-    """Flask-Login: load the user of a session (the accounts work adds session revocation)."""
+    """Flask-Login: load the user of a session, if its version is still current."""
     from .extensions import db, login_manager
     from .models import User
 
-    login_manager.login_view = "account.login" if "account.login" in app.view_functions else None
+    login_manager.login_view = "account.login"
+    login_manager.login_message = "Log in to see this page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        if not user_id.isdigit():
-            return None
+    def load_user(identity: str):
+        user_id, _, version = (identity or "").partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None  # a bare id (from login_user alone) is never enough
         user = db.session.get(User, int(user_id))
-        return user if user is not None and user.disabled_at is None and user.deleted_at is None else None
+        if user is None or user.session_version != int(version):
+            return None
+        return user if user.disabled_at is None and user.deleted_at is None else None
+
+    app.before_request(enforce_session_lifetimes)
+    app.context_processor(_permission_helpers)
+
+
+def session_identity(user) -> str:
+    return f"{user.id}:{user.session_version}"
+
+
+def start_session(user, remember: bool = False) -> None:
+    """Log ``user`` in on this browser, in a brand-new session."""
+    session.clear()
+    login_user(user, remember=False, fresh=True)
+    session["_user_id"] = session_identity(user)
+    now = int(time.time())
+    session[LOGIN_AT] = now
+    session[SEEN_AT] = now
+    session[REMEMBER] = bool(remember)
+    session.permanent = bool(remember)
+
+
+def end_session() -> None:
+    """Forget the login on this browser (the caller bumps the version to end the others)."""
+    logout_user()
+    session.clear()
+
+
+def enforce_session_lifetimes() -> None:
+    """End a login session that was idle or open for too long."""
+    if "_user_id" not in session:
+        return
+    config = current_app.config
+    if session.get(REMEMBER):
+        absolute = idle = config["REMEMBER_ME_DAYS"] * 86400
+    else:
+        absolute, idle = config["SESSION_ABSOLUTE_HOURS"] * 3600, config["SESSION_IDLE_MINUTES"] * 60
+    now = time.time()
+    login_at, seen_at = session.get(LOGIN_AT), session.get(SEEN_AT)
+    if (not isinstance(login_at, int) or not isinstance(seen_at, int)
+            or now - login_at > absolute or now - seen_at > idle):
+        end_session()
+        return
+    if now - seen_at >= SEEN_RESOLUTION:
+        session[SEEN_AT] = int(now)
+
+
+def acting_user():
+    """The logged-in user, or None: what views pass to services as the actor."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def _permission_helpers() -> dict[str, Callable[[], bool]]:
+    # templates hide what a user cannot do; the services decide
+    from .services import accounts
+
+    return {
+        "can_contribute": lambda: accounts.can_contribute(acting_user()),
+        "can_review": lambda: accounts.can_review(acting_user()),
+        "is_admin": lambda: accounts.is_admin(acting_user()),
+    }
+
+
+# --- rate limits ---------------------------------------------------------------------------
+
+def ip_key() -> str:
+    return "ip:" + (get_remote_address() or "unknown")
+
+
+def form_account_key(field: str = "email") -> Callable[[], str]:
+    """Key a limit on the account named in a form field (lower-cased email)."""
+    def key() -> str:
+        return "account:" + (request.form.get(field) or "").strip().lower()[:254]
+    return key
+
+
+def user_or_form_account_key(field: str = "email") -> Callable[[], str]:
+    """Key a limit on the logged-in user, else on the account named in the form."""
+    by_form = form_account_key(field)
+
+    def key() -> str:
+        return f"user:{current_user.id}" if current_user.is_authenticated else by_form()
+    return key
+
+
+def configured_limit(name: str) -> Callable[[], str]:
+    return lambda: current_app.config[name]
+
+
+def too_many_requests(error: RateLimitExceeded):
+    """429 with ``Retry-After`` and a page that says when to try again."""
+    from .extensions import limiter
+
+    limit = limiter.current_limit
+    retry_after = max(1, int(limit.reset_at - time.time())) if limit is not None else 60
+    message = f"Too many attempts. Please wait {_duration(retry_after)} and try again."
+    headers = {"Retry-After": str(retry_after)}
+    if request.accept_mimetypes.best == "application/json" or request.path.startswith("/graphql"):
+        return {"error": {"code": 429, "message": message, "retry_after": retry_after}}, 429, headers
+    return render_template("errors/error.html", code=429, title="Too many requests", message=message), 429, headers
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return f"{minutes} minutes"
+    return f"{round(minutes / 60)} hours"

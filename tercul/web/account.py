@@ -1,4 +1,375 @@
-"""Accounts: registration, login, profile."""
-from flask import Blueprint
+"""Accounts: registration, login, email verification, passwords, profile, administration."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from ..extensions import db, limiter, login_manager
+from ..models import ROLES
+from ..security import (REMEMBER, acting_user, configured_limit, end_session, form_account_key, ip_key,
+                        start_session, user_or_form_account_key)
+from ..services import accounts
+from ..services.errors import DomainError, Forbidden, Invalid, NotFound, Unauthenticated
+from .forms import (ChangeEmailForm, ChangePasswordForm, DeleteAccountForm, EmailForm, LoginForm, ProfileForm,
+                    RegisterForm, ResetPasswordForm, RoleForm, SubmitForm)
 
 bp = Blueprint("account", __name__)
+
+_SENT = "_mail_sent"  # what the "check your mail" page says, kept in the session across the redirect
+
+
+def _succeeded(response) -> bool:
+    """Limits on mail-sending forms count submissions that sent something (they redirect)."""
+    return response.status_code == 303
+
+
+def _login_failed(response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+def _limit(config_name: str, key_func, deduct_when=_succeeded):
+    return limiter.limit(configured_limit(config_name), key_func=key_func, methods=["POST"],
+                         deduct_when=deduct_when)
+
+
+def _see_other(endpoint: str, **values):
+    return redirect(url_for(endpoint, **values), code=303)
+
+
+def _fail(error: DomainError):
+    """Map a domain error that no form field shows."""
+    if isinstance(error, Unauthenticated):
+        return login_manager.unauthorized()
+    if isinstance(error, Forbidden):
+        abort(403, error.message)
+    if isinstance(error, NotFound):
+        abort(404, error.message)
+    abort(400, error.message)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """A path on this site to go back to after login, or None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def _mail_sent(kind: str, email: str):
+    session[_SENT] = {"kind": kind, "email": email}
+    return _see_other("account.mail_sent")
+
+
+# --- registration and verification -------------------------------------------------------
+
+@bp.route("/account/register", methods=["GET", "POST"])
+@_limit("RATELIMIT_REGISTER_IP", ip_key)
+@_limit("RATELIMIT_REGISTER_ACCOUNT", form_account_key())
+def register():
+    """Create an account; a link to verify the address goes by mail."""
+    if current_user.is_authenticated:
+        return _see_other("account.me")
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            accounts.register(db.session, email=form.email.data, password=form.password.data,
+                              display_name=form.name.data)
+        except Invalid as error:
+            form.show_error(error)
+        else:
+            db.session.commit()
+            return _mail_sent("register", form.email.data.strip())
+    return render_template("account/register.html", form=form)
+
+
+@bp.get("/account/sent")
+def mail_sent():
+    """"Check your mail", after anything that sends a link."""
+    return render_template("account/mail_sent.html", sent=session.pop(_SENT, None) or {}, form=SubmitForm())
+
+
+@bp.get("/account/verify/<token>")
+def verify_email(token: str):
+    """Follow the link from the verification mail."""
+    try:
+        user = accounts.verify_email(db.session, token)
+    except Invalid as error:
+        return render_template("account/link_invalid.html", message=error.message, kind="verify",
+                               form=SubmitForm()), 400
+    db.session.commit()
+    return render_template("account/verified.html", user=user)
+
+
+@bp.route("/account/verify/resend", methods=["GET", "POST"])
+@_limit("RATELIMIT_RESEND_IP", ip_key)
+@_limit("RATELIMIT_RESEND_ACCOUNT", user_or_form_account_key())
+def resend_verification():
+    """A new verification link: for the logged-in user, or for an address typed in."""
+    user = acting_user()
+    if user is not None:
+        form = SubmitForm()
+        if form.validate_on_submit():
+            accounts.send_verification(db.session, user)
+            db.session.commit()
+            return _mail_sent("verify", user.email)
+        if user.is_verified:
+            flash("Your email address is already verified.", "info")
+            return _see_other("account.me")
+        return render_template("account/resend.html", form=form, user=user)
+    form = EmailForm()
+    if form.validate_on_submit():
+        try:
+            accounts.resend_verification(db.session, form.email.data)
+        except Invalid as error:
+            form.show_error(error)
+        else:
+            db.session.commit()
+            return _mail_sent("verify", form.email.data.strip())
+    return render_template("account/resend.html", form=form, user=None)
+
+
+# --- logging in and out -----------------------------------------------------------------
+
+@bp.route("/account/login", methods=["GET", "POST"])
+@_limit("RATELIMIT_LOGIN_IP", ip_key, deduct_when=_login_failed)
+@_limit("RATELIMIT_LOGIN_ACCOUNT", form_account_key(), deduct_when=_login_failed)
+def login():
+    """Log in with email and password."""
+    next_url = _safe_next(request.values.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("account.me"), code=303)
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(db.session, form.email.data, form.password.data)
+        except Invalid as error:
+            g.login_failed = True
+            form.show_error(error)
+        except Forbidden as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            start_session(user, remember=bool(form.remember.data))
+            return redirect(next_url or url_for("account.me"), code=303)
+    return render_template("account/login.html", form=form, next_url=next_url)
+
+
+@bp.post("/account/logout")
+def logout():
+    """Log out: ends this user's sessions everywhere, copied cookies included."""
+    user = acting_user()
+    if user is not None:
+        accounts.end_sessions(db.session, user)
+        db.session.commit()
+    end_session()
+    flash("You have logged out.", "info")
+    return _see_other("account.login")
+
+
+# --- passwords --------------------------------------------------------------------------
+
+@bp.route("/account/password/forgot", methods=["GET", "POST"])
+@_limit("RATELIMIT_RESET_IP", ip_key)
+@_limit("RATELIMIT_RESET_ACCOUNT", form_account_key())
+def forgot_password():
+    """Ask for a password reset link."""
+    form = EmailForm()
+    if request.method == "GET" and current_user.is_authenticated:
+        form.email.data = current_user.email
+    if form.validate_on_submit():
+        try:
+            accounts.request_password_reset(db.session, form.email.data)
+        except Invalid as error:
+            form.show_error(error)
+        else:
+            db.session.commit()
+            return _mail_sent("reset", form.email.data.strip())
+    return render_template("account/forgot.html", form=form)
+
+
+@bp.route("/account/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password from a reset link (the link works once)."""
+    try:
+        user = accounts.user_for_reset_token(db.session, token)
+    except Invalid as error:
+        return render_template("account/link_invalid.html", message=error.message, kind="reset",
+                               form=SubmitForm()), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(db.session, token, form.password.data)
+        except Invalid as error:
+            if error.field == "token":
+                return render_template("account/link_invalid.html", message=error.message, kind="reset",
+                                       form=SubmitForm()), 400
+            form.show_error(error)
+        else:
+            db.session.commit()
+            end_session()
+            flash("Your password has been changed. Log in with the new one.", "success")
+            return _see_other("account.login")
+    return render_template("account/reset.html", form=form, user=user)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's password; other sessions end, this one goes on."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = acting_user()
+        try:
+            accounts.change_password(db.session, user, form.current_password.data, form.new_password.data)
+        except Invalid as error:
+            form.show_error(error)
+        else:
+            remember = bool(session.get(REMEMBER))
+            db.session.commit()
+            start_session(user, remember=remember)
+            flash("Your password has been changed. You were logged out everywhere else.", "success")
+            return _see_other("account.me")
+    return render_template("account/password.html", form=form)
+
+
+# --- email change, profile, deletion ---------------------------------------------------------
+
+@bp.route("/account/email", methods=["GET", "POST"])
+@login_required
+@_limit("RATELIMIT_EMAIL_CHANGE_ACCOUNT", user_or_form_account_key())
+def change_email():
+    """Move the account to another address, which must be verified."""
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            accounts.request_email_change(db.session, acting_user(), form.email.data, form.password.data)
+        except Invalid as error:
+            form.show_error(error)
+        else:
+            db.session.commit()
+            return _mail_sent("email_change", form.email.data.strip())
+    return render_template("account/email.html", form=form)
+
+
+@bp.get("/account/email/confirm/<token>")
+def confirm_email(token: str):
+    """Follow the link sent to a new address."""
+    try:
+        user = accounts.confirm_email_change(db.session, token)
+    except Invalid as error:
+        return render_template("account/link_invalid.html", message=error.message, kind="email_change",
+                               form=SubmitForm()), 400
+    db.session.commit()
+    return render_template("account/email_confirmed.html", user=user)
+
+
+@bp.route("/account/profile", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    """Change one's display name and biography."""
+    user = acting_user()
+    form = ProfileForm(name=user.display_name, bio=user.bio or "")
+    if form.validate_on_submit():
+        try:
+            accounts.update_profile(db.session, user, display_name=form.name.data, bio=form.bio.data)
+        except Invalid as error:
+            form.show_error(error)
+        else:
+            db.session.commit()
+            flash("Your profile has been saved.", "success")
+            return _see_other("account.me")
+    return render_template("account/profile.html", form=form)
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    """Delete one's account; contributions stay, credited to "Deleted user"."""
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            accounts.delete_account(db.session, acting_user(), form.password.data)
+        except Invalid as error:
+            form.show_error(error)
+        except Forbidden as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            end_session()
+            return _see_other("account.deleted")
+    return render_template("account/delete.html", form=form)
+
+
+@bp.get("/account/deleted")
+def deleted():
+    """Goodbye."""
+    return render_template("account/deleted.html")
+
+
+# --- pages about users ----------------------------------------------------------------------
+
+@bp.get("/me")
+@login_required
+def me():
+    """The logged-in user's own page."""
+    user = acting_user()
+    return render_template("account/me.html", user=user, form=SubmitForm(),
+                           can_contribute_now=accounts.can_contribute(user))
+
+
+@bp.get("/users/<username>")
+def profile(username: str):
+    """A user's public page."""
+    try:
+        data = accounts.public_profile(db.session, username)
+    except NotFound as error:
+        abort(404, error.message)
+    return render_template("users/profile.html", profile=data)
+
+
+# --- administration -----------------------------------------------------------------------
+
+@bp.get("/admin/users")
+@login_required
+def admin_users():
+    """Admins: find users, grant roles, disable accounts."""
+    try:
+        page = accounts.list_users(db.session, acting_user(), query=request.args.get("q", ""),
+                                   role=request.args.get("role", ""),
+                                   page=request.args.get("page", 1, type=int) or 1)
+    except DomainError as error:
+        return _fail(error)
+    return render_template("admin/users.html", page=page, roles=ROLES, form=SubmitForm(),
+                           back=request.full_path.rstrip("?"))
+
+
+@bp.post("/admin/users/<int:user_id>/role")
+@login_required
+def admin_set_role(user_id: int):
+    """Give a user a role."""
+    form = RoleForm()  # CSRFProtect checked the token before the view; the service checks the role
+    try:
+        user = accounts.set_role(db.session, acting_user(), user_id, form.role.data)
+    except DomainError as error:
+        db.session.rollback()
+        return _fail(error)
+    db.session.commit()
+    flash(f"{user.display_name} is now {user.role}.", "success")
+    return redirect(_safe_next(request.form.get("next")) or url_for("account.admin_users"), code=303)
+
+
+@bp.post("/admin/users/<int:user_id>/disabled")
+@login_required
+def admin_set_disabled(user_id: int):
+    """Disable a user (their sessions and tokens end) or enable them again."""
+    disable = request.form.get("disabled") == "1"
+    try:
+        user = accounts.set_disabled(db.session, acting_user(), user_id, disable)
+    except DomainError as error:
+        db.session.rollback()
+        return _fail(error)
+    db.session.commit()
+    flash(f"{user.display_name} is {'disabled' if disable else 'enabled again'}.", "success")
+    return redirect(_safe_next(request.form.get("next")) or url_for("account.admin_users"), code=303)
