@@ -29,7 +29,9 @@ def main() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (serve, import_command, export_command, demo, seed, users, graphql_group):
+    from .search.commands import COMMANDS as search_commands
+
+    for command in (serve, import_command, export_command, demo, seed, users, graphql_group, *search_commands):
         app.cli.add_command(command)
 
 

@@ -59,6 +59,19 @@ def _bool(name: str, default: bool) -> bool:
     raise ConfigError(f"{name}: {raw!r} is not a boolean (use true or false)")
 
 
+def _fraction(name: str, default: float) -> float:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: {raw!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise ConfigError(f"{name}: {value} is not between 0 and 1")
+    return value
+
+
 def _check_rate_limit(name: str, value: str) -> None:
     from limits import parse_many
 
@@ -137,6 +150,12 @@ class Config:
 
         # jobs: run in process unless a broker is configured
         self.JOBS_MODE = "broker" if self.BROKER_URL else "inline"
+        # embedded mode: a thread of the serving process runs outbox jobs after each commit
+        self.JOBS_IN_PROCESS = _bool("JOBS_IN_PROCESS", True)
+        self.JOBS_MAX_ATTEMPTS = _int("JOBS_MAX_ATTEMPTS", 5, minimum=1)
+        self.JOBS_BACKOFF_SECONDS = _int("JOBS_BACKOFF_SECONDS", 10, minimum=1)
+        # hybrid search: 0 = keyword only, 1 = meaning only (default measured by bench/search.py)
+        self.SEARCH_ALPHA = _fraction("SEARCH_ALPHA", 0.5)
 
         # where `tercul demo` keeps the public-domain sources it downloads
         self.SOURCES_CACHE = Path(_env("SOURCES_CACHE", str(ROOT / ".cache" / "sources")))
@@ -234,6 +253,7 @@ class TestingConfig(Config):
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.CACHE_TYPE = "SimpleCache"
         self.JOBS_MODE = "inline"
+        self.JOBS_IN_PROCESS = False  # tests run outbox jobs explicitly (tercul.tasks.jobs.drain)
         self.SEARCH_INDEX_PATH = self.INSTANCE_PATH / "test-search"
         # cheap hashing keeps the suite fast (the algorithm is still argon2id)
         self.ARGON2_TIME_COST, self.ARGON2_MEMORY_COST, self.ARGON2_PARALLELISM = 1, 64, 1
@@ -277,6 +297,10 @@ VARIABLES = [
     ("SEARCH_BACKEND", "tantivy", "tantivy (embedded) or weaviate"),
     ("WEAVIATE_URL", "(none)", "Weaviate address, required with SEARCH_BACKEND=weaviate"),
     ("SEARCH_INDEX_PATH", "instance/search", "folder of the embedded search index"),
+    ("SEARCH_ALPHA", "0.5", "hybrid search weight: 0 keyword only, 1 meaning only"),
+    ("JOBS_IN_PROCESS", "true", "without a broker, run index jobs in a thread of the web process after commits"),
+    ("JOBS_MAX_ATTEMPTS", "5", "failures before a job is dead (listed on /admin/jobs)"),
+    ("JOBS_BACKOFF_SECONDS", "10", "wait before the first retry; doubles with each failure (at most an hour)"),
     ("TERCUL_INSTANCE", "instance/", "folder for the SQLite file, mail, index"),
     ("MAIL_BACKEND", "file (smtp in production)", "file, smtp, console or locmem (tests)"),
     ("MAIL_FOLDER", "instance/mail", "where the file backend writes messages"),

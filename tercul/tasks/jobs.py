@@ -1,0 +1,151 @@
+"""Outbox jobs: claiming due rows, running them, retries with backoff, the dead letters.
+
+The outbox table is the durable queue. A row is *due* when it is neither processed
+nor dead and its ``available_at`` has passed. Claiming a row moves ``available_at``
+forward by a lease (a conditional UPDATE, so two relays never both claim it); a
+process killed while holding a row loses nothing: the lease runs out and the row is
+due again. Handlers are idempotent (they index the current state of the entity), so
+running a row twice is harmless.
+
+A failed run counts an attempt and waits ``JOBS_BACKOFF_SECONDS × 2^(attempts-1)``
+(at most an hour); after ``JOBS_MAX_ATTEMPTS`` failures the row is dead: listed on
+the admin jobs page, which can send it back.
+"""
+from __future__ import annotations
+
+import logging
+import traceback
+from datetime import datetime, timedelta
+from typing import Callable
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from ..models import OutboxEntry
+from ..models._base import utcnow
+
+log = logging.getLogger("tercul.tasks")
+
+LEASE_SECONDS = 600
+MAX_BACKOFF = 3600
+
+
+def _index(session: Session, entry: OutboxEntry) -> None:
+    from ..search import get_backend
+    from ..search.indexer import index_entity
+    from ..services.search import invalidate_search
+
+    index_entity(session, get_backend(), entry.entity, entry.entity_id)
+    invalidate_search()
+
+
+# topic -> handler; topics without one (``analyse``, until its issue) stay pending, untouched
+HANDLERS: dict[str, Callable[[Session, OutboxEntry], None]] = {"index": _index}
+
+
+def _settings() -> tuple[int, int]:
+    config = current_app.config
+    return int(config.get("JOBS_MAX_ATTEMPTS", 5)), int(config.get("JOBS_BACKOFF_SECONDS", 10))
+
+
+def _due(now: datetime):
+    return and_(OutboxEntry.processed_at.is_(None), OutboxEntry.dead_at.is_(None),
+                OutboxEntry.available_at <= now, OutboxEntry.topic.in_(list(HANDLERS)))
+
+
+def claim_due(session: Session, limit: int = 50, lease: int = LEASE_SECONDS) -> list[int]:
+    """Claim up to ``limit`` due rows for ``lease`` seconds and commit; returns their ids."""
+    now = utcnow()
+    rows = session.execute(select(OutboxEntry.id, OutboxEntry.available_at).where(_due(now))
+                           .order_by(OutboxEntry.available_at, OutboxEntry.id).limit(limit)).all()
+    claimed = []
+    until = now + timedelta(seconds=lease)
+    for entry_id, available_at in rows:
+        result = session.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.id == entry_id, OutboxEntry.available_at == available_at,
+                   OutboxEntry.processed_at.is_(None), OutboxEntry.dead_at.is_(None))
+            .values(available_at=until).execution_options(synchronize_session=False))
+        if result.rowcount == 1:
+            claimed.append(entry_id)
+    session.commit()
+    return claimed
+
+
+def run_entry(session: Session, entry_id: int) -> str:
+    """Run one outbox row and commit; returns ``done``, ``skipped``, ``retry`` or ``dead``."""
+    entry = session.get(OutboxEntry, entry_id)
+    if entry is None or entry.processed_at is not None or entry.dead_at is not None:
+        session.rollback()
+        return "skipped"
+    handler = HANDLERS.get(entry.topic)
+    if handler is None:
+        session.rollback()
+        return "skipped"
+    topic, entity, entity_id, version = entry.topic, entry.entity, entry.entity_id, entry.version
+    try:
+        handler(session, entry)
+        now = utcnow()
+        # older requests for the same entity are covered: the handler indexed its current state
+        session.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.topic == topic, OutboxEntry.entity == entity, OutboxEntry.entity_id == entity_id,
+                   OutboxEntry.processed_at.is_(None), OutboxEntry.dead_at.is_(None),
+                   or_(OutboxEntry.id == entry_id, OutboxEntry.version.is_(None),
+                       OutboxEntry.version <= (version if version is not None else -1)))
+            .values(processed_at=now, last_error=None).execution_options(synchronize_session=False))
+        session.commit()
+        return "done"
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the row and retried
+        session.rollback()
+        log.warning("job %s %s:%s failed: %s", topic, entity, entity_id, exc)
+        return record_failure(session, entry_id, exc)
+
+
+def record_failure(session: Session, entry_id: int, exc: BaseException) -> str:
+    max_attempts, backoff = _settings()
+    entry = session.get(OutboxEntry, entry_id)
+    if entry is None:
+        return "skipped"
+    entry.attempts = (entry.attempts or 0) + 1
+    entry.last_error = "".join(traceback.format_exception(exc))[-4000:]
+    now = utcnow()
+    if entry.attempts >= max_attempts:
+        entry.dead_at = now
+        outcome = "dead"
+    else:
+        entry.available_at = now + timedelta(seconds=min(MAX_BACKOFF, backoff * 2 ** (entry.attempts - 1)))
+        outcome = "retry"
+    session.commit()
+    return outcome
+
+
+def drain(session: Session, *, limit: int | None = None, lease: int = LEASE_SECONDS) -> dict[str, int]:
+    """Run due rows in this process until none is left (or ``limit`` were run)."""
+    outcomes: dict[str, int] = {}
+    done = 0
+    while limit is None or done < limit:
+        batch = claim_due(session, limit=min(20, limit - done) if limit else 20, lease=lease)
+        if not batch:
+            break
+        for entry_id in batch:
+            outcome = run_entry(session, entry_id)
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            done += 1
+    return outcomes
+
+
+def next_due_in(session: Session) -> float | None:
+    """Seconds until the next pending row becomes due (None when none is pending)."""
+    at = session.scalar(select(OutboxEntry.available_at).where(
+        OutboxEntry.processed_at.is_(None), OutboxEntry.dead_at.is_(None),
+        OutboxEntry.topic.in_(list(HANDLERS))).order_by(OutboxEntry.available_at).limit(1))
+    session.rollback()
+    if at is None:
+        return None
+    if at.tzinfo is None:
+        from datetime import timezone
+
+        at = at.replace(tzinfo=timezone.utc)
+    return max(0.0, (at - utcnow()).total_seconds())

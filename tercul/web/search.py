@@ -1,0 +1,137 @@
+"""The search page, saved searches, and the administrators' jobs page."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import tasks
+from ..extensions import db
+from ..services import search as search_service
+from ..services.errors import DomainError, Forbidden, NotFound
+from ..services.reading import line_anchor
+from ..tasks import admin as jobs_admin
+from .htmx import render_page
+
+bp = Blueprint("search", __name__)
+
+
+@bp.record_once
+def _start_relay(state) -> None:
+    tasks.init_app(state.app)
+
+
+@bp.before_app_request
+def _catch_up_jobs() -> None:
+    relay = current_app.extensions.get("tercul.relay")
+    if relay is not None:
+        relay.catch_up()
+
+
+@bp.get("/search")
+def search():
+    """Search works, translations and authors; with no query, browse with filters."""
+    params = search_service.parse_search_args(
+        request.args, default_alpha=current_app.config.get("SEARCH_ALPHA", search_service.DEFAULT_ALPHA))
+    page = search_service.search(db.session, params)
+    return render_page("search/index.html", "search/_results.html", page=page, params=params,
+                       modes=search_service.MODE_LABELS, sorts=search_service.SORT_LABELS,
+                       query_string=urlencode(params.to_args(page=None), doseq=True))
+
+
+@bp.post("/search/save")
+@login_required
+def save():
+    """Keep the current search under a name."""
+    query_string = request.form.get("query_string", "")
+    try:
+        search_service.save_search(db.session, current_user, request.form.get("name", ""), query_string)
+        db.session.commit()
+        flash("Search saved. Find it under “Saved searches”.", "success")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("search.search") + ("?" + query_string.lstrip("?") if query_string else ""))
+
+
+@bp.get("/me/searches")
+@login_required
+def saved():
+    """The searches this user saved, to run again."""
+    return render_template("search/saved.html", saved=search_service.saved_searches(db.session, current_user))
+
+
+@bp.post("/me/searches/<int:saved_id>/delete")
+@login_required
+def delete_saved(saved_id: int):
+    """Forget a saved search."""
+    try:
+        search_service.delete_saved_search(db.session, current_user, saved_id)
+        db.session.commit()
+    except NotFound as exc:
+        abort(404, exc.message)
+    except Forbidden as exc:
+        abort(403, exc.message)
+    flash("Saved search deleted.", "success")
+    return redirect(url_for("search.saved"))
+
+
+@bp.get("/admin/jobs")
+@login_required
+def jobs():
+    """Dead-letter jobs and pending work (administrators)."""
+    try:
+        overview = jobs_admin.jobs_overview(db.session, current_user)
+    except Forbidden as exc:
+        abort(403, exc.message)
+    return render_template("admin/jobs.html", overview=overview)
+
+
+@bp.post("/admin/jobs/<int:entry_id>/retry")
+@login_required
+def retry_job(entry_id: int):
+    """Send one dead job back to the queue."""
+    try:
+        jobs_admin.retry_job(db.session, current_user, entry_id)
+        db.session.commit()
+    except Forbidden as exc:
+        abort(403, exc.message)
+    except NotFound as exc:
+        abort(404, exc.message)
+    _kick()
+    flash(f"Job {entry_id} will run again.", "success")
+    return redirect(url_for("search.jobs"))
+
+
+@bp.post("/admin/jobs/retry-all")
+@login_required
+def retry_all_jobs():
+    """Send every dead job back to the queue."""
+    try:
+        count = jobs_admin.retry_all_dead(db.session, current_user)
+        db.session.commit()
+    except Forbidden as exc:
+        abort(403, exc.message)
+    _kick()
+    flash(f"{count} job(s) will run again.", "success")
+    return redirect(url_for("search.jobs"))
+
+
+def _kick() -> None:
+    relay = current_app.extensions.get("tercul.relay")
+    if relay is not None and relay.enabled:
+        relay.kick()
+
+
+@bp.app_template_global()
+def search_hit_url(item, line_key: str | None = None) -> str:
+    """The reading view at the line of a hit (a translation beside its original)."""
+    key = line_key or item.hit_key
+    args = {"slug": item.work_slug}
+    if item.translation_key:
+        args["with"] = item.translation_key
+    if key:
+        args["line"] = key
+        args["_anchor"] = line_anchor(key)
+    return url_for("reading.work", **args)
