@@ -113,6 +113,11 @@ def create_user(session: Session, *, email: str, password: str, display_name: st
     check_password(password, personal=_personal_words(email, display_name), allow_common=allow_common)
     if _user_by_email(session, email) is not None:
         raise Invalid("email", "An account with this email address already exists.")
+    return _insert_user(session, email, password, display_name, role, verified, hasher)
+
+
+def _insert_user(session: Session, email: str, password: str, display_name: str, role: str = "reader",
+                 verified: bool = False, hasher: PasswordHasher | None = None) -> User:
     user = User(email=email, display_name=display_name, username=unique_username(session, display_name),
                 role=role, password_hash=hash_password(password, hasher), session_version=1,
                 email_verified_at=utcnow() if verified else None)
@@ -138,7 +143,9 @@ def register(session: Session, *, email: str, password: str, display_name: str) 
                 user=existing, login_url=_url("account.login"), reset_url=_url("account.forgot_password"),
                 verify_url=None if existing.is_verified else _verify_url(existing)))
         return None
-    user = create_user(session, email=email, password=password, display_name=display_name)
+    # a registration racing this one for the address fails at commit (unique email);
+    # the caller retries and then takes the branch above
+    user = _insert_user(session, email, password, display_name)
     send_verification(session, user)
     return user
 

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter, login_manager
 from ..models import ROLES
@@ -74,14 +75,27 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            accounts.register(db.session, email=form.email.data, password=form.password.data,
-                              display_name=form.name.data)
+            _register(form)
         except Invalid as error:
             form.show_error(error)
         else:
-            db.session.commit()
             return _mail_sent("register", form.email.data.strip())
     return render_template("account/register.html", form=form)
+
+
+def _register(form: RegisterForm) -> None:
+    for attempt in (1, 2):
+        try:
+            accounts.register(db.session, email=form.email.data, password=form.password.data,
+                              display_name=form.name.data)
+            db.session.commit()
+            return
+        except IntegrityError:
+            # someone took the address or the URL name at the same moment: the second
+            # pass sees them and answers like any taken address does
+            db.session.rollback()
+            if attempt == 2:
+                raise
 
 
 @bp.get("/account/sent")

@@ -328,3 +328,18 @@ def test_cli_users_commands(cli_runner, session):
     bad = cli_runner.invoke(args=["users", "create", "--email", "x@example.org", "--password", "short",
                                   "--name", "X"])
     assert bad.exit_code == 1 and "at least 8" in bad.output
+
+
+def test_a_registration_racing_another_for_the_same_address_ends_like_a_taken_one(client, session, outbox,
+                                                                                monkeypatch):
+    make_user(session)
+    real_lookup, calls = accounts._user_by_email, []
+
+    def lookup_missing_the_other_registration(db_session, email):
+        calls.append(email)
+        return None if len(calls) == 1 else real_lookup(db_session, email)  # the first request misses it
+
+    monkeypatch.setattr(accounts, "_user_by_email", lookup_missing_the_other_registration)
+    response = post(client, "/account/register", {"name": "Twin", "email": "ana@example.org", "password": PASSWORD})
+    assert response.status_code == 303 and response.location.endswith("/account/sent")
+    assert [m.subject for m in outbox] == ["You already have a Tercul account"]
