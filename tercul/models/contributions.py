@@ -43,6 +43,13 @@ class Contribution(Timestamped, db.Model):
     # the published revision an edit was based on (to diff against, and detect conflicts)
     base_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("text_revisions.id", ondelete="SET NULL"), index=True)
+    # the revision of the work's original the text was shaped after: when the work's
+    # current revision differs, the contribution "may be out of date"
+    original_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("text_revisions.id", ondelete="SET NULL"), index=True)
+    # the latest revision's number, kept by the services: the queue and the stale-action
+    # checks read it without loading any text
+    revision_number: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     revisions: Mapped[list[ContributionRevision]] = relationship(
         back_populates="contribution", cascade="all, delete-orphan", order_by="ContributionRevision.number")
