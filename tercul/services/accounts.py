@@ -22,10 +22,10 @@ from argon2 import PasswordHasher
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ..extensions import db
-from ..models import ROLES, Collection, Contribution, Translation, User
+from ..models import ROLES, Collection, Contribution, Translation, User, Work
 from ..models._base import utcnow
 from . import mail
 from .catalog import make_slug
@@ -552,7 +552,8 @@ def _active(user: User | None) -> bool:
 class PublicProfile:
     user: User
     is_placeholder: bool
-    contributions: list[Contribution] = field(default_factory=list)
+    # (contribution, slug of its work or None)
+    contributions: list[tuple[Contribution, str | None]] = field(default_factory=list)
     contribution_count: int = 0
     translations: list[Translation] = field(default_factory=list)
     translation_count: int = 0
@@ -568,11 +569,15 @@ def public_profile(session: Session, username: str, limit: int = 20) -> PublicPr
         raise NotFound("There is no reader with this name.")
     approved = select(Contribution).where(Contribution.contributor_id == user.id, Contribution.status == "approved")
     published = select(Translation).where(Translation.translator_id == user.id, Translation.status == "published")
+    recent_contributions = (approved.add_columns(Work.slug).outerjoin(Work, Work.id == Contribution.work_id)
+                            .order_by(Contribution.decided_at.desc(), Contribution.id.desc()).limit(limit))
     return PublicProfile(
         user=user, is_placeholder=is_placeholder(user),
-        contributions=list(session.scalars(approved.order_by(Contribution.decided_at.desc()).limit(limit))),
+        contributions=[(c, slug) for c, slug in session.execute(recent_contributions)],
         contribution_count=session.scalar(select(func.count()).select_from(approved.subquery())) or 0,
-        translations=list(session.scalars(published.order_by(Translation.published_at.desc()).limit(limit))),
+        translations=list(session.scalars(published.options(selectinload(Translation.work))
+                                          .order_by(Translation.published_at.desc(), Translation.id.desc())
+                                          .limit(limit))),
         translation_count=session.scalar(select(func.count()).select_from(published.subquery())) or 0,
         collections=list(session.scalars(
             select(Collection).where(Collection.owner_id == user.id, Collection.is_public.is_(True))

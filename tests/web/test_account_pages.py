@@ -343,3 +343,28 @@ def test_a_registration_racing_another_for_the_same_address_ends_like_a_taken_on
     response = post(client, "/account/register", {"name": "Twin", "email": "ana@example.org", "password": PASSWORD})
     assert response.status_code == 303 and response.location.endswith("/account/sent")
     assert [m.subject for m in outbox] == ["You already have a Tercul account"]
+
+
+def test_the_public_page_shows_public_activity_only(client, session):
+    from factories import make_work
+
+    from tercul.models import Collection, Contribution
+    from tercul.models._base import utcnow
+
+    user = make_user(session, name="Translator")
+    work = make_work(translations=("de",))
+    work.translations[0].translator_id = user.id
+    session.add_all([
+        Contribution(kind="new_translation", status="approved", contributor_id=user.id, work_id=work.id,
+                     language="de", title="Ein Gedicht", details={}, decided_at=utcnow()),
+        Contribution(kind="new_translation", status="pending", contributor_id=user.id, work_id=work.id,
+                     language="fr", title="Secret draft", details={}),
+        Collection(owner_id=user.id, slug="fav", title="Favourites", is_public=True),
+        Collection(owner_id=user.id, slug="mine", title="Private shelf", is_public=False),
+    ])
+    session.flush()
+    html = text(client.get(f"/users/{user.username}"))
+    assert f'<a href="/works/{work.slug}" lang="de">Ein Gedicht</a>' in html
+    assert f'href="/works/{work.slug}/translations/{work.translations[0].key}"' in html
+    assert "Favourites" in html
+    assert "Secret draft" not in html and "Private shelf" not in html
