@@ -57,7 +57,7 @@ def parse_query(raw: str | None) -> ParsedQuery:
     text, notices = clean_text(raw)
     if text.count('"') % 2:
         notices.append("An unmatched quotation mark was ignored.")
-    if text.count("(") != text.count(")"):
+    if "(" in text or ")" in text:
         notices.append("Parentheses are not used in search; they were ignored.")
     balanced = text
     if text.count('"') % 2:  # the last quotation mark has no partner: treat it as a space

@@ -1,0 +1,93 @@
+"""The embedded backend: keyword, semantic and hybrid search, filters, facets, paging."""
+import pytest
+
+from tercul.search.embedding import embed_query
+from tercul.search.interface import AuthorHit, Filters, PassageHit, SearchRequest
+from tercul.search.query import parse_query
+from tercul.search.tantivy_backend import fuse
+
+
+def run(backend, q, mode="keyword", **kw):
+    query = parse_query(q)
+    vector = embed_query(q) if mode != "keyword" and q else None
+    return backend.search(SearchRequest(query=query, mode=mode, query_vector=vector, **kw))
+
+
+def keys(results):
+    return [h.text_key if isinstance(h, PassageHit) else h.slug for h in results.hits]
+
+
+def test_a_line_finds_its_poem_and_points_at_the_line(indexed, backend):
+    results = run(backend, "season of mists and mellow fruitfulness")
+    top = results.hits[0]
+    assert top.work_slug == "to-autumn" and top.translation_key is None
+    assert top.line_keys[0] == "1.1" and "mellow" in top.lines[0]
+
+
+def test_diacritics_and_stems(indexed, backend):
+    assert run(backend, "uber gipfeln").hits[0].work_slug == "wanderers-nightsong"  # Über, folded
+    assert run(backend, "Gipfel").hits[0].work_slug == "wanderers-nightsong"  # German stem of Gipfeln
+    assert run(backend, "fecondite").hits[0].translation_key == "fr"
+
+
+def test_authors_are_found_too(indexed, backend):
+    results = run(backend, "Goethe")
+    assert any(isinstance(h, AuthorHit) and h.slug == "goethe" for h in results.hits)
+
+
+def test_phrases_and_exclusions(indexed, backend):
+    assert keys(run(backend, '"the sea was"')) == [keys(run(backend, "indistinguishable"))[0]]
+    with_sun = {h.text_key for h in run(backend, "sun").hits}
+    without = {h.text_key for h in run(backend, "sun -sky").hits}
+    assert without < with_sun
+
+
+def test_filters_and_or_not_with_counts(indexed, backend):
+    both = run(backend, "", filters=Filters(include={"language": ["de", "fr"]}))
+    assert both.total == 3  # the German and French translations of To Autumn, and Goethe
+    assert dict(both.facets["language"]) == {"de": 2, "en": 2, "fr": 1}  # own facet counted without itself
+    poetry_de = run(backend, "", filters=Filters(include={"language": ["de"], "form": ["poetry"]}))
+    assert poetry_de.total == 2
+    not_de = run(backend, "", filters=Filters(exclude={"language": ["de"]}))
+    assert "de" not in dict(not_de.facets["language"]) and not_de.total == 3
+    years = run(backend, "", filters=Filters(year_from=1800, year_to=1900))
+    assert {h.work_slug for h in years.hits} == {"to-autumn"}
+    available = run(backend, "", filters=Filters(include={"available": ["fr"]}))
+    assert {h.work_slug for h in available.hits} == {"to-autumn"} and available.total == 3
+
+
+def test_keyword_facets_count_texts_of_the_result_set(indexed, backend):
+    results = run(backend, "sun")
+    assert dict(results.facets["kind"]) == {"work": 2} and results.total == 2
+    assert sum(n for _, n in results.facets["form"]) == results.total
+
+
+def test_paging_and_sorting(indexed, backend):
+    first = run(backend, "", limit=2, sort="title")
+    second = run(backend, "", limit=2, offset=2, sort="title")
+    assert first.total == second.total == 5
+    assert not set(keys(first)) & set(keys(second))
+    by_date = run(backend, "", sort="date", limit=10)
+    years = [h.year for h in by_date.hits]
+    assert years == sorted(years)
+
+
+def test_semantic_search_crosses_languages(indexed, backend):
+    results = run(backend, "Where have the songs of spring gone?", mode="semantic",
+                  filters=Filters(include={"language": ["de", "fr"]}))
+    assert {h.translation_key for h in results.hits[:2]} == {"de", "fr"}
+    assert all(h.line_keys[0] == "2.1" for h in results.hits[:2])
+
+
+def test_hybrid_uses_alpha(indexed, backend):
+    keyword_like = run(backend, "music", mode="hybrid", alpha=0.0)
+    assert {h.language for h in keyword_like.hits} == {"en"}  # only the English text has the word
+    semantic_like = run(backend, "music", mode="hybrid", alpha=1.0)
+    assert len({h.language for h in semantic_like.hits}) > 1
+
+
+def test_fuse_scales_each_list():
+    fused = dict(fuse({1: 10.0, 2: 5.0}, {2: 0.9, 3: 0.1}, 0.5))
+    assert fused[2] == pytest.approx(0.5 * 0 + 0.5 * 1.0)
+    assert fused[1] == pytest.approx(0.5) and fused[3] == pytest.approx(0.0)
+    assert list(dict(fuse({1: 1.0}, {2: 1.0}, 0.0))) == [1]
