@@ -154,6 +154,11 @@ def _generation() -> int:
     return cache.get("reading:generation") or 0
 
 
+def library_generation() -> int:
+    """Bumped by :func:`invalidate_library`; part of the keys of anything cached from the library."""
+    return _generation()
+
+
 def invalidate_library() -> None:
     """Forget cached counts and facets (call after imports and publications).
 
@@ -1078,7 +1083,7 @@ def build_rows(original: TextSource, translations: Sequence[TextSource], positio
                 j += 1
             for k in range(t_cursor[t_i], j):
                 keys = "" if coarse else " ".join(side.targets[k])
-                lines_out.append(_reader_line(t.lines[k], speakers, position_of[t_i + 1], None, False, keys))
+                lines_out.append(_reader_line(t.lines[k], speakers, position_of[t_i + 1], None, all_numbers, keys))
             t_cursor[t_i] = j
             if coarse:
                 coarse_counts[t_i] += 1
@@ -1093,8 +1098,9 @@ def build_rows(original: TextSource, translations: Sequence[TextSource], positio
     for t_i, t in enumerate(translations):
         if coarse_counts[t_i]:
             n = coarse_counts[t_i]
+            who = f" by {t.column.translator}" if t.column.translator else ""
             notes.append(
-                f"{t.column.title} ({language_name(t.column.language)}) divides "
+                f"The {language_name(t.column.language)} translation{who} divides "
                 f"{'one passage' if n == 1 else f'{n} passages'} differently from the original: "
                 f"{'it is' if n == 1 else 'they are'} aligned by section rather than line by line, "
                 "and marked in the margin.")
@@ -1122,13 +1128,15 @@ def _chain(divisions: Mapping[str, DivisionRow], key: str) -> list[str]:
 
 def _reader_line(line: LineRow, speakers: list, column: int, anchor: str | None, all_numbers: bool,
                  keys: str) -> ReaderLine:
+    # verse keeps its indentation (two spaces a level); prose paragraphs do not indent
+    indent = 0 if all_numbers else min(max(line.indent // 2, 0), 8)
     speaker = None
     if line.kind == "line" and line.speaker and line.speaker != speakers[column]:
         speaker = line.speaker
     speakers[column] = line.speaker if line.kind == "line" else None
     number = display_number(line.key) if anchor else None
     shown = number is not None and line.kind == "line" and (all_numbers or int(number) % 5 == 0)
-    return ReaderLine(text=line.text, kind=line.kind, indent=min(max((line.indent + 1) // 2, 0), 8),
+    return ReaderLine(text=line.text, kind=line.kind, indent=indent,
                       speaker=speaker, anchor=anchor, number=number, number_shown=shown, keys=keys)
 
 
@@ -1173,6 +1181,31 @@ class WorkPage:
     @property
     def dates(self) -> str | None:
         return format_dates(self.work.date_from, self.work.date_to)
+
+
+@dataclass(frozen=True)
+class WorkStamp:
+    """What a work page's content depends on that can change: cheap to read, used as a cache key."""
+
+    title: str
+    version: str
+
+
+def work_stamp(session: Session, slug: str) -> WorkStamp | None:
+    """The work's title and a version that changes when the work or one of its translations does.
+
+    One indexed query. Changes elsewhere (an author renamed, a part added to a
+    collection) are not in it: content cached under it must also expire.
+    """
+    # Core on the session's connection: this runs on every work page, cached or not
+    row = session.connection().execute(
+        select(Work.id, Work.title, Work.updated_at, Work.current_revision_id,
+               select(func.count(Translation.id)).where(Translation.work_id == Work.id).scalar_subquery(),
+               select(func.max(Translation.updated_at)).where(Translation.work_id == Work.id).scalar_subquery())
+        .where(Work.slug == slug)).first()
+    if row is None:
+        return None
+    return WorkStamp(title=row[1], version=f"{row[0]}:{row[2]}:{row[3]}:{row[4]}:{row[5]}")
 
 
 def choose_columns(requested: Sequence[str] | None, available: Sequence[TranslationInfo], original_language: str,

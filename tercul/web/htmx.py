@@ -1,13 +1,24 @@
 """htmx: one template per page, and the fragment it includes for in-place updates.
 
-A page template includes its fragment (``reading/works.html`` includes
-``reading/_results.html``); htmx asks for the same URL with an ``HX-Request`` header
+A page template includes its fragment (``reading/works.html`` holds
+``reading/_browse.html``); htmx asks for the same URL with an ``HX-Request`` header
 and gets the fragment alone. History restores (the back button after htmx pushed a
 URL, with the page no longer in htmx's cache) and boosted navigation get the page.
+
+Fragments that hold nothing personal can be kept as rendered HTML
+(:func:`render_cached`): the key must name everything the HTML depends on.
 """
 from __future__ import annotations
 
-from flask import make_response, render_template, request
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+from flask import current_app, make_response, render_template, request
+from markupsafe import Markup
+
+from ..extensions import cache
 
 
 def wants_fragment() -> bool:
@@ -26,3 +37,40 @@ def render_page(template: str, fragment: str, status: int = 200, **context):
     response = make_response(body, status)
     response.vary.add("HX-Request")
     return response
+
+
+def render_cached(template: str, body: str, fragment: str, key: tuple, build: Callable[[], dict[str, Any]],
+                  ttl: int, **page_context):
+    """Like :func:`render_page`, with the page's body kept as rendered HTML.
+
+    ``body`` (for the page) or ``fragment`` (for htmx) is rendered with ``build()``'s
+    context, or taken from the cache under ``key``; the page ``template`` receives it
+    as ``body`` along with ``page_context``.
+    """
+    partial = wants_fragment()
+    name = fragment if partial else body
+    digest = hashlib.sha256(repr((templates_version(), name, key)).encode()).hexdigest()
+    html = cache.get(f"html:{digest}")
+    if html is None:
+        html = render_template(name, **build())
+        cache.set(f"html:{digest}", html, timeout=ttl)
+    if partial:
+        response = make_response(html)
+    else:
+        response = make_response(render_template(template, body=Markup(html), **page_context))
+    response.vary.add("HX-Request")
+    return response
+
+
+@lru_cache(maxsize=1)
+def _version(folder: str) -> str:
+    files = sorted(Path(folder).rglob("*.html"))
+    return hashlib.sha256(repr([(str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files]).encode()
+                          ).hexdigest()[:12]
+
+
+def templates_version() -> str:
+    """Changes when a template changes, so that HTML cached by older templates is not used."""
+    if current_app.debug:  # templates reload while developing
+        _version.cache_clear()
+    return _version(str(Path(current_app.root_path).parent / "templates"))

@@ -9,9 +9,14 @@ from ..extensions import db
 from ..services import reading
 from ..services.errors import NotFound
 from ..services.languages import language_name
-from .htmx import render_page
+from .htmx import render_cached, render_page
 
 bp = Blueprint("reading", __name__)
+
+# Rendered work pages are cached under their work's stamp, so a changed work or
+# translation shows at once; this bounds what the stamp does not cover (an author's
+# new name, a part added to a collection).
+WORK_HTML_TTL = 300
 
 
 def _page_size() -> int:
@@ -26,9 +31,16 @@ def _flag(name: str) -> bool:
 def works():
     """Browse works: filters, sorting and pages, all held in the URL."""
     filters, notices = reading.clean_browse_args(request.args)
-    result = reading.browse_works(db.session, filters, page=reading.parse_page(request.args.get("page")),
-                                  per_page=_page_size(), notices=notices)
-    return render_page("reading/works.html", "reading/_browse.html", result=result, sorts=reading.SORTS)
+    page, per_page = reading.parse_page(request.args.get("page")), _page_size()
+
+    def build():
+        result = reading.browse_works(db.session, filters, page=page, per_page=per_page, notices=notices)
+        return {"result": result, "sorts": reading.SORTS}
+
+    # results may lag the library by as long as its counts do
+    key = ("works", reading.library_generation(), sorted(filters.args().items()), page, per_page, tuple(notices))
+    return render_cached("reading/works.html", "reading/_browse.html", "reading/_browse.html", key, build,
+                         reading.COUNT_TTL)
 
 
 @bp.get("/works/<slug>")
@@ -37,16 +49,25 @@ def work(slug: str):
     requested = None
     if "with" in request.args:
         requested = [v for raw in request.args.getlist("with") for v in raw.split(",")]
-    preferred = [lang for lang, _q in request.accept_languages if lang != "*"]
-    try:
-        page = reading.work_page(
-            db.session, slug, requested=requested, part=request.args.get("part"), line=request.args.get("line"),
-            swap=_flag("swap"), parts_page=reading.parse_page(request.args.get("page")), per_page=_page_size(),
-            preferred_languages=preferred)
-    except NotFound as exc:
-        abort(404, exc.message)
-    response = render_page("reading/work.html", "reading/_reader.html", page=page, view=page.reader,
-                           slug=page.work.slug)
+    preferred = [lang for lang, _q in request.accept_languages if lang != "*"][:4]
+    part, line, swap = request.args.get("part"), request.args.get("line"), _flag("swap")
+    parts_page, per_page = reading.parse_page(request.args.get("page")), _page_size()
+    stamp = reading.work_stamp(db.session, slug)
+    if stamp is None:
+        abort(404, f"There is no work “{slug[:80]}” in the library.")
+
+    def build():
+        try:
+            page = reading.work_page(db.session, slug, requested=requested, part=part, line=line, swap=swap,
+                                     parts_page=parts_page, per_page=per_page, preferred_languages=preferred)
+        except NotFound as exc:
+            abort(404, exc.message)
+        return {"page": page, "view": page.reader, "slug": page.work.slug}
+
+    key = ("work", slug, stamp.version, requested, part, line, swap, parts_page, per_page,
+           tuple(preferred) if requested is None else ())
+    response = render_cached("reading/work.html", "reading/_work.html", "reading/_reader.html", key, build,
+                             WORK_HTML_TTL, title=stamp.title)
     if requested is None:
         response.vary.add("Accept-Language")  # the translation shown by default depends on it
     return response
