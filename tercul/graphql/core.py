@@ -80,7 +80,8 @@ def run_mutation(payload_cls, action: Callable[[], dict]):
         db.session.commit()
     except (Invalid, Conflict) as exc:
         db.session.rollback()
-        return payload_cls(errors=user_errors_from(exc))
+        failed = {"ok": False} if "ok" in payload_cls._meta.fields else {}
+        return payload_cls(errors=user_errors_from(exc), **failed)
     except (Forbidden, Unauthenticated, NotFound) as exc:
         db.session.rollback()
         raise ApiError(exc.message, exc.code) from None

@@ -5,10 +5,10 @@ from functools import lru_cache
 
 import graphene
 
-from .areas import catalog
+from .areas import accounts, catalog
 
 # the areas of the API, in the order their fields appear
-AREAS = [catalog]
+AREAS = [catalog, accounts]
 
 
 @lru_cache(maxsize=1)

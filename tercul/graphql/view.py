@@ -10,20 +10,18 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import re
-import time
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 from graphql import (GraphQLError, GraphQLSyntaxError, OperationDefinitionNode, OperationType, execute, parse,
                      specified_rules, validate)
-from limits import parse as parse_limit
 
-from ..extensions import csrf, db, limiter
+from ..extensions import csrf, db
 from ..services import tokens
 from ..services.errors import DomainError
+from . import ratelimit
 from .core import ApiError, Context, to_api_error
 from .execution import ExecutionContext
 from .limits import analyse
@@ -57,7 +55,13 @@ def graphql_endpoint():
         db.session.rollback()
         return exc.payload, exc.status, exc.headers
     body = results if batched else results[0]
-    return current_app.response_class(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+    response = current_app.response_class(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+    retry = [e["extensions"].get("retryAfter", 1) for r in results for e in r.get("errors", ())
+             if e["extensions"].get("code") == "RATE_LIMITED"]
+    if retry:
+        response.status_code = 429
+        response.headers["Retry-After"] = str(max(retry))
+    return response
 
 
 def _read_operations() -> tuple[list[dict[str, Any]], bool]:
@@ -175,20 +179,13 @@ def _csrf_ok() -> bool:
 def _rate_limit(context: Context, is_mutation: bool) -> None:
     """Anonymous clients per IP, signed-in clients per user; mutations stricter."""
     config = current_app.config
-    if not config.get("RATELIMIT_ENABLED", True):
-        return
     who = f"user:{context.user.id}" if context.user is not None else f"ip:{context.client_ip}"
-    checks = [("graphql", config["GRAPHQL_RATE_LIMIT"])]
-    if is_mutation:
-        checks.append(("graphql-mutation", config["GRAPHQL_MUTATION_RATE_LIMIT"]))
-    strategy = limiter.limiter
-    for scope, spec in checks:
-        item = parse_limit(spec)
-        if not strategy.hit(item, scope, who):
-            reset, _ = strategy.get_window_stats(item, scope, who)
-            retry = max(1, math.ceil(reset - time.time()))
-            raise RequestRejected(f"Too many requests; try again in {retry} seconds.", "RATE_LIMITED", 429,
-                                  {"Retry-After": str(retry)})
+    try:
+        ratelimit.hit("graphql", config["GRAPHQL_RATE_LIMIT"], who)
+        if is_mutation:
+            ratelimit.hit("graphql-mutation", config["GRAPHQL_MUTATION_RATE_LIMIT"], who)
+    except ratelimit.RateLimited as exc:
+        raise RequestRejected(exc.message, "RATE_LIMITED", 429, {"Retry-After": str(exc.retry_after)}) from None
 
 
 def _format(error: GraphQLError) -> dict[str, Any]:

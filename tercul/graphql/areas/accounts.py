@@ -1,0 +1,256 @@
+"""Accounts: who is asking, public profiles, and signing in with tokens."""
+from __future__ import annotations
+
+import graphene
+from sqlalchemy import select
+
+from ...models import User
+from ...services import accounts, tokens
+from .. import ratelimit
+from ..core import UserError, run_mutation
+
+
+class Role(graphene.Enum):
+    """What a user may do."""
+
+    READER = "reader"
+    CONTRIBUTOR = "contributor"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+    @property
+    def description(self):
+        return {"READER": "Reads, collects and comments.",
+                "CONTRIBUTOR": "Also submits translations and edits (needs a verified email).",
+                "REVIEWER": "Also approves, rejects or asks for changes.",
+                "ADMIN": "Also manages users and roles."}[self.name]
+
+
+class UserType(graphene.ObjectType):
+    """A Tercul user, as others see them."""
+
+    class Meta:
+        name = "User"
+
+    username = graphene.String(required=True, description="URL name: /users/<username>.")
+    display_name = graphene.String(required=True, description="Name shown on the site.")
+    role = graphene.Field(Role, required=True, description="The user's role.")
+    bio = graphene.String(description="What the user says about themselves.")
+    created_at = graphene.DateTime(required=True, description="When the account was created.")
+
+    def resolve_role(user, info):
+        return user.role
+
+
+class Me(UserType):
+    """The signed-in user, with what only they may see."""
+
+    email = graphene.String(required=True, description="Email address (private).")
+    email_verified = graphene.Boolean(required=True, description="True once the address is confirmed.")
+    can_contribute = graphene.Boolean(required=True, description="May submit translations now.")
+    can_review = graphene.Boolean(required=True, description="May review contributions.")
+
+    def resolve_email_verified(user, info):
+        return user.is_verified
+
+    def resolve_can_contribute(user, info):
+        return accounts.can_contribute(user)
+
+    def resolve_can_review(user, info):
+        return accounts.can_review(user)
+
+
+class Query(graphene.ObjectType):
+    me = graphene.Field(Me, description="The signed-in user, or null for anonymous requests.")
+    user = graphene.Field(UserType, description="A user by user name.",
+                          username=graphene.String(required=True, description="The user name."))
+
+    def resolve_me(root, info):
+        return info.context.user
+
+    def resolve_user(root, info, username):
+        user = info.context.session.scalar(select(User).where(User.username == username))
+        if user is None or user.deleted_at is not None or user.disabled_at is not None:
+            return None
+        return user
+
+
+# --- mutations ---------------------------------------------------------------------------
+
+_ERRORS = graphene.List(graphene.NonNull(UserError), required=True,
+                        description="Problems with the input; empty when it worked.")
+
+
+class TokensPayload(graphene.ObjectType):
+    """Tokens for API clients: send `Authorization: Bearer <accessToken>`; refresh before it expires."""
+
+    access_token = graphene.String(description="Short-lived access token (JWT).")
+    access_expires_at = graphene.DateTime(description="When the access token expires.")
+    refresh_token = graphene.String(description="Single-use refresh token; store it safely.")
+    refresh_expires_at = graphene.DateTime(description="When the refresh token expires.")
+    user = graphene.Field(Me, description="Who the tokens are for.")
+    errors = _ERRORS
+
+
+def _tokens(pair: tokens.TokenPair, user: User) -> dict:
+    return {"access_token": pair.access_token, "access_expires_at": pair.access_expires_at,
+            "refresh_token": pair.refresh_token, "refresh_expires_at": pair.refresh_expires_at, "user": user}
+
+
+class OkPayload(graphene.ObjectType):
+    """The result of an action that returns nothing else."""
+
+    ok = graphene.Boolean(required=True, description="True when the request was accepted.")
+    errors = _ERRORS
+
+
+class UserPayload(graphene.ObjectType):
+    """The account after the change."""
+
+    user = graphene.Field(Me, description="The account.")
+    errors = _ERRORS
+
+
+class Register(graphene.Mutation):
+    """Create an account; a verification link is mailed. The answer is the same whether or
+    not the address already had an account."""
+
+    class Arguments:
+        email = graphene.String(required=True, description="Email address.")
+        password = graphene.String(required=True, description="8 to 128 characters; not a common password.")
+        display_name = graphene.String(required=True, description="Name shown on the site.")
+
+    Output = OkPayload
+
+    def mutate(root, info, email, password, display_name):
+        ctx = info.context
+        ratelimit.hit("register-ip", ctx.config["RATELIMIT_REGISTER_IP"], ctx.client_ip)
+        ratelimit.hit("register-account", ctx.config["RATELIMIT_REGISTER_ACCOUNT"], email.strip().lower())
+
+        def action():
+            accounts.register(ctx.session, email=email, password=password, display_name=display_name)
+            return {"ok": True}
+
+        return run_mutation(OkPayload, action)
+
+
+class Login(graphene.Mutation):
+    """Check an email and password and return a new pair of tokens.
+
+    Every call counts against the login limits, aliases included."""
+
+    class Arguments:
+        email = graphene.String(required=True, description="Email address.")
+        password = graphene.String(required=True, description="Password.")
+
+    Output = TokensPayload
+
+    def mutate(root, info, email, password):
+        ctx = info.context
+        ratelimit.hit("login-ip", ctx.config["RATELIMIT_LOGIN_IP"], ctx.client_ip)
+        ratelimit.hit("login-account", ctx.config["RATELIMIT_LOGIN_ACCOUNT"], email.strip().lower())
+
+        def action():
+            user = accounts.authenticate(ctx.session, email, password)
+            return _tokens(tokens.issue_tokens(ctx.session, user), user)
+
+        return run_mutation(TokensPayload, action)
+
+
+class RefreshToken(graphene.Mutation):
+    """Exchange a refresh token for a new pair. A refresh token works once: presenting a
+    used one revokes every token issued from the same login."""
+
+    class Arguments:
+        refresh_token = graphene.String(required=True, description="The refresh token.")
+
+    Output = TokensPayload
+
+    def mutate(root, info, refresh_token):
+        ctx = info.context
+
+        def action():
+            pair = tokens.refresh_tokens(ctx.session, refresh_token)
+            return _tokens(pair, tokens.user_for_access_token(ctx.session, pair.access_token))
+
+        return run_mutation(TokensPayload, action)
+
+
+class Logout(graphene.Mutation):
+    """Revoke the tokens of one login (its refresh token and the access tokens issued with it)."""
+
+    class Arguments:
+        refresh_token = graphene.String(required=True, description="The refresh token of the login to end.")
+
+    Output = OkPayload
+
+    def mutate(root, info, refresh_token):
+        ctx = info.context
+
+        def action():
+            tokens.revoke_token(ctx.session, refresh_token)
+            return {"ok": True}
+
+        return run_mutation(OkPayload, action)
+
+
+class VerifyEmail(graphene.Mutation):
+    """Confirm an email address with the token from the verification mail."""
+
+    class Arguments:
+        token = graphene.String(required=True, description="The token from the link in the mail.")
+
+    Output = UserPayload
+
+    def mutate(root, info, token):
+        ctx = info.context
+        return run_mutation(UserPayload, lambda: {"user": accounts.verify_email(ctx.session, token)})
+
+
+class RequestPasswordReset(graphene.Mutation):
+    """Mail a password reset link if the address has an account (the answer is the same either way)."""
+
+    class Arguments:
+        email = graphene.String(required=True, description="Email address of the account.")
+
+    Output = OkPayload
+
+    def mutate(root, info, email):
+        ctx = info.context
+        ratelimit.hit("reset-ip", ctx.config["RATELIMIT_RESET_IP"], ctx.client_ip)
+        ratelimit.hit("reset-account", ctx.config["RATELIMIT_RESET_ACCOUNT"], email.strip().lower())
+
+        def action():
+            accounts.request_password_reset(ctx.session, email)
+            return {"ok": True}
+
+        return run_mutation(OkPayload, action)
+
+
+class ResetPassword(graphene.Mutation):
+    """Set a new password with the token from the reset mail (single use); ends every session."""
+
+    class Arguments:
+        token = graphene.String(required=True, description="The token from the link in the mail.")
+        new_password = graphene.String(required=True, description="8 to 128 characters; not a common password.")
+
+    Output = OkPayload
+
+    def mutate(root, info, token, new_password):
+        ctx = info.context
+
+        def action():
+            accounts.reset_password(ctx.session, token, new_password)
+            return {"ok": True}
+
+        return run_mutation(OkPayload, action)
+
+
+class Mutation(graphene.ObjectType):
+    register = Register.Field(description=Register.__doc__)
+    login = Login.Field(description=Login.__doc__)
+    refresh_token = RefreshToken.Field(description=RefreshToken.__doc__)
+    logout = Logout.Field(description=Logout.__doc__)
+    verify_email = VerifyEmail.Field(description=VerifyEmail.__doc__)
+    request_password_reset = RequestPasswordReset.Field(description=RequestPasswordReset.__doc__)
+    reset_password = ResetPassword.Field(description=ResetPassword.__doc__)
