@@ -58,10 +58,10 @@ _VERIFY, _RESET, _EMAIL_CHANGE = "tercul.verify-email", "tercul.reset-password",
 
 # --- input -----------------------------------------------------------------------------
 
-def normalize_email(email: str, field: str = "email") -> str:
+def normalize_email(email: str, field_name: str = "email") -> str:
     email = (email or "").strip().lower()
     if len(email) > 254 or not EMAIL_RE.match(email):
-        raise Invalid(field, "Enter a valid email address, like name@example.org.")
+        raise Invalid(field_name, "Enter a valid email address, like name@example.org.")
     return email
 
 

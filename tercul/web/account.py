@@ -35,6 +35,19 @@ def _limit(config_name: str, key_func, deduct_when=_succeeded):
                          deduct_when=deduct_when)
 
 
+# a stolen session must not become a way to guess the password: the forms that ask for
+# it share the per-account login limit, counting wrong passwords
+_password_guesses = limiter.shared_limit(configured_limit("RATELIMIT_LOGIN_ACCOUNT"), scope="password-check",
+                                         key_func=user_or_form_account_key(), methods=["POST"],
+                                         deduct_when=_login_failed)
+
+
+def _show_error(form, error: Invalid) -> None:
+    if error.field in ("password", "current_password"):
+        g.login_failed = True
+    form.show_error(error)
+
+
 def _see_other(endpoint: str, **values):
     return redirect(url_for(endpoint, **values), code=303)
 
@@ -230,6 +243,7 @@ def reset_password(token: str):
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@_password_guesses
 def change_password():
     """Change one's password; other sessions end, this one goes on."""
     form = ChangePasswordForm()
@@ -238,7 +252,7 @@ def change_password():
         try:
             accounts.change_password(db.session, user, form.current_password.data, form.new_password.data)
         except Invalid as error:
-            form.show_error(error)
+            _show_error(form, error)
         else:
             remember = bool(session.get(REMEMBER))
             db.session.commit()
@@ -253,6 +267,7 @@ def change_password():
 @bp.route("/account/email", methods=["GET", "POST"])
 @login_required
 @_limit("RATELIMIT_EMAIL_CHANGE_ACCOUNT", user_or_form_account_key())
+@_password_guesses
 def change_email():
     """Move the account to another address, which must be verified."""
     form = ChangeEmailForm()
@@ -260,7 +275,7 @@ def change_email():
         try:
             accounts.request_email_change(db.session, acting_user(), form.email.data, form.password.data)
         except Invalid as error:
-            form.show_error(error)
+            _show_error(form, error)
         else:
             db.session.commit()
             return _mail_sent("email_change", form.email.data.strip())
@@ -299,6 +314,7 @@ def edit_profile():
 
 @bp.route("/account/delete", methods=["GET", "POST"])
 @login_required
+@_password_guesses
 def delete_account():
     """Delete one's account; contributions stay, credited to "Deleted user"."""
     form = DeleteAccountForm()
@@ -306,7 +322,7 @@ def delete_account():
         try:
             accounts.delete_account(db.session, acting_user(), form.password.data)
         except Invalid as error:
-            form.show_error(error)
+            _show_error(form, error)
         except Forbidden as error:
             form.form_errors.append(error.message)
         else:

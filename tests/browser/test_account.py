@@ -9,6 +9,7 @@ from email import policy
 from pathlib import Path
 
 import pytest
+
 from .conftest import screenshot
 
 pytestmark = pytest.mark.browser

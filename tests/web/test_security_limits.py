@@ -155,3 +155,17 @@ def test_a_redis_outage_neither_errors_nor_lifts_the_limits():
     result = subprocess.run([sys.executable, "-c", REDIS_DOWN], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["200"] * 5 + ["429"] * 2, result.stderr[-2000:]
+
+
+def test_a_stolen_session_cannot_guess_the_password_either(client, user):
+    assert attempt(client, password=PASSWORD).status_code == 303
+
+    def guess(path: str, field: str):
+        return client.post(path, data={"csrf_token": csrf_token(client, path), field: "not the password",
+                                       "new_password": "a new pass phrase", "email": "new@example.org"})
+
+    statuses = [guess("/account/password", "current_password").status_code for _ in range(3)]
+    statuses += [guess("/account/delete", "password").status_code for _ in range(2)]
+    assert statuses == [200] * 5
+    assert guess("/account/email", "password").status_code == 429
+    assert guess("/account/password", "current_password").status_code == 429
