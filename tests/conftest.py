@@ -93,6 +93,17 @@ def session(app):
             connection.close()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request):
+    """Rate-limit counters live in process memory: every test starts from zero."""
+    if "app" in request.fixturenames:
+        from tercul.extensions import limiter
+
+        with request.getfixturevalue("app").app_context():
+            limiter.reset()
+    yield
+
+
 @pytest.fixture
 def client(app, session):
     return app.test_client()
