@@ -1,0 +1,107 @@
+"""Forms of the contribute and review pages (Flask-WTF: fields, labels, the CSRF token).
+
+The forms only carry what people typed: every rule is checked by
+:mod:`tercul.services.contributions`, whose ``Invalid(field, message)`` is shown next
+to the field of the same name (:meth:`ContributionForm.show_error`).
+"""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from ..services.errors import Invalid
+
+_TEXT = {"rows": 18, "spellcheck": "true", "autocomplete": "off", "class": "text-input"}
+
+
+class ContributionForm(FlaskForm):
+    """Shows a service's ``Invalid`` on the field it names (or above the form)."""
+
+    # a service field name -> the form field showing it, where the two differ
+    error_fields: dict[str, str] = {"kind": "text", "work": "text"}
+
+    # the state the page showed: a review or change of something that moved on is refused
+    expected_status = HiddenField()
+    expected_revision = HiddenField()
+
+    def show_error(self, error: Invalid) -> None:
+        name = self.error_fields.get(error.field, error.field)
+        field = self._fields.get(name)
+        if field is None or isinstance(field, HiddenField):
+            self.form_errors.append(error.message)
+        else:
+            field.errors = [*field.errors, error.message]
+
+    def expected(self) -> dict:
+        revision = (self.expected_revision.data or "").strip()
+        return {"expected_status": (self.expected_status.data or "").strip() or None,
+                "expected_revision": int(revision) if revision.isdigit() else None}
+
+
+class _TextFields(ContributionForm):
+    text = TextAreaField("Text", render_kw=_TEXT, description=(
+        "Plain text. Leave a blank line between stanzas (or paragraphs, or speeches); keep each line of verse "
+        "on its own line. Indentation is kept."))
+    file = FileField("…or upload a plain text file (.txt, UTF-8)", render_kw={"accept": ".txt,text/plain"})
+    note = TextAreaField("A note for the reviewers", render_kw={"rows": 3, "maxlength": 5000},
+                         description="Optional: what you changed, what you were unsure about.")
+
+
+class TranslationForm(_TextFields):
+    language = StringField("Language of the translation", render_kw={
+        "maxlength": 16, "autocomplete": "off", "spellcheck": "false", "list": "languages",
+        "autocapitalize": "none"}, description="An ISO 639 code: de, fr, es, grc, pt-BR…")
+    title = StringField("Title of the translation", render_kw={"maxlength": 500})
+    translator = RadioField("Who made this translation?", default="self", validate_choice=False, choices=[
+        SelectChoice("self", "I did: it is my own translation"),
+        SelectChoice("historical", "A historical translator (a public-domain text)")])
+    translator_name = StringField("Translator's name", render_kw={"maxlength": 200, "autocomplete": "off"})
+    source = StringField("Source", render_kw={"maxlength": 1000},
+                         description="The edition the text comes from: title, place and year, or a link to a scan.")
+    licence = StringField("Licence", render_kw={"maxlength": 1000},
+                          description="For example “Public domain (the translator died in 1890)”.")
+
+
+class EditForm(_TextFields):
+    title = StringField("Title of the translation", render_kw={"maxlength": 500})
+
+
+class WorkForm(_TextFields):
+    title = StringField("Title", render_kw={"maxlength": 500}, description="In the work's own language.")
+    language = StringField("Language of the original", render_kw={
+        "maxlength": 16, "autocomplete": "off", "spellcheck": "false", "list": "languages",
+        "autocapitalize": "none"}, description="An ISO 639 code: en, de, la, grc…")
+    form = SelectField("Form", validate_choice=False, choices=[
+        SelectChoice("poetry", "Poetry"), SelectChoice("prose", "Prose"), SelectChoice("drama", "Drama")])
+    author = StringField("Author in the library", render_kw={"maxlength": 200, "autocomplete": "off",
+                                                             "list": "author-suggestions"},
+                         description="The author's name as the library shows it. Leave empty to propose a new author.")
+    author_name = StringField("…or propose a new author: name", render_kw={"maxlength": 200})
+    author_birth_year = StringField("Born", render_kw={"inputmode": "numeric", "maxlength": 5})
+    author_death_year = StringField("Died", render_kw={"inputmode": "numeric", "maxlength": 5})
+    date_from = StringField("Written in (year)", render_kw={"inputmode": "numeric", "maxlength": 5},
+                            description="Negative for BC. Give a second year for a range.")
+    date_to = StringField("…until (year)", render_kw={"inputmode": "numeric", "maxlength": 5})
+    source = StringField("Source", render_kw={"maxlength": 1000},
+                         description="The edition the text comes from: title, place and year, or a link to a scan.")
+    licence = StringField("Licence", render_kw={"maxlength": 1000}, description="For example “Public domain”.")
+
+
+FORMS_BY_KIND = {"new_translation": TranslationForm, "edit_translation": EditForm, "new_work": WorkForm}
+
+
+class DecisionForm(ContributionForm):
+    comment = TextAreaField("Comment for the contributor", render_kw={"rows": 5, "maxlength": 5000},
+                            description="Needed to request changes or to decline; optional to approve.")
+
+
+class ActionForm(ContributionForm):
+    """Withdraw or submit: a button, the state the page showed, and an optional comment."""
+
+    comment = TextAreaField("Why (optional)", render_kw={"rows": 2, "maxlength": 5000})
+
+
+class BulkApproveForm(FlaskForm):
+    comment = TextAreaField("Comment for the contributors (optional)", render_kw={"rows": 2, "maxlength": 5000})

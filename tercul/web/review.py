@@ -1,0 +1,116 @@
+"""Reviewing: the queue, the review page, decisions and bulk approval."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, render_template, request
+
+from ..extensions import db
+from ..security import acting_user
+from ..services import accounts, contributions
+from ..services.errors import Conflict, DomainError, Invalid
+from .contribute import fail, see_other
+from .contribution_forms import BulkApproveForm, DecisionForm
+from .htmx import render_page
+
+bp = Blueprint("review", __name__)
+
+DECISION_MESSAGES = {
+    "approve": "Approved: “{title}” is published.",
+    "request_changes": "Sent back to the contributor with your comment.",
+    "reject": "Declined. The contributor has your comment.",
+}
+
+
+def _page() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+@bp.get("/review")
+def queue():
+    """Contributions waiting for review, oldest first, with filters held in the URL."""
+    filters, notices = contributions.clean_queue_filters(request.args)
+    try:
+        result = contributions.review_queue(db.session, acting_user(), filters, page=_page(),
+                                            per_page=current_app.config.get("PAGE_SIZE", 50))
+    except DomainError as error:
+        return fail(error)
+    result.notices = notices
+    return render_page("review/queue.html", "review/_queue.html", queue=result, bulk_form=BulkApproveForm(),
+                       kinds=contributions.KIND_LABELS, ages=contributions.AGES)
+
+
+@bp.get("/review/<int:contribution_id>")
+def detail(contribution_id: int):
+    """The review page: the submission beside its original, what changed, its history."""
+    return _review_page(contribution_id, DecisionForm())
+
+
+def _review_page(contribution_id: int, form: DecisionForm, status: int = 200):
+    try:
+        accounts.require_reviewer(acting_user())
+        view = contributions.contribution_view(db.session, acting_user(), contribution_id)
+    except DomainError as error:
+        return fail(error)
+    c = view.contribution
+    if request.method == "GET" or not form.expected_status.data:
+        form.expected_status.data = c.status
+        form.expected_revision.data = str(c.revision_number)
+    return render_template("review/detail.html", view=view, c=c, form=form), status
+
+
+@bp.post("/review/<int:contribution_id>")
+def decide(contribution_id: int):
+    """Approve, request changes or decline, with a comment (the button says which)."""
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400, "The form expired. Reload the page and try again.")
+    decision = request.form.get("decision", "")
+    try:
+        c = contributions.decide(db.session, acting_user(), contribution_id, decision, comment=form.comment.data,
+                                 **form.expected())
+    except Invalid as error:
+        db.session.rollback()
+        form.show_error(error)
+        return _review_page(contribution_id, form, 422)
+    except Conflict as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        # the page shows the contribution as it is now; the comment typed is kept
+        form.expected_status.data = ""
+        return _review_page(contribution_id, form, 409)
+    except DomainError as error:
+        return fail(error)
+    db.session.commit()
+    flash(DECISION_MESSAGES[decision].format(title=c.title), "success")
+    return see_other("review.queue")
+
+
+@bp.post("/review/approve")
+def bulk_approve():
+    """Approve the selected contributions, each checked on its own; say what happened to each."""
+    form = BulkApproveForm()
+    if not form.validate_on_submit():
+        abort(400, "The form expired. Reload the page and try again.")
+    items = []
+    for raw in request.form.getlist("ids"):
+        if raw.isdigit():
+            revision = request.form.get(f"revision-{raw}", "")
+            items.append((int(raw), int(revision) if revision.isdigit() else None))
+    try:
+        outcomes = contributions.bulk_approve(db.session, acting_user(), items, comment=form.comment.data)
+    except Invalid as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return see_other("review.queue", **request.args)
+    except DomainError as error:
+        return fail(error)
+    db.session.commit()
+    for outcome in outcomes:
+        if outcome.approved:
+            flash(f"Approved: “{outcome.title}” is published.", "success")
+        else:
+            flash(f"Not approved: “{outcome.title or '#' + str(outcome.contribution_id)}”. {outcome.message}",
+                  "error")
+    return see_other("review.queue", **request.args)
