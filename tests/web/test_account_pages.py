@@ -29,6 +29,12 @@ def client(app, session):
 
 
 @pytest.fixture(autouse=True)
+def csrf_on(app, monkeypatch):
+    """As on the server (and whatever another test module left in the shared config)."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+
+
+@pytest.fixture(autouse=True)
 def fresh_limits(app):
     limiter.reset()  # limits are per process; these tests register and log in many times
 

@@ -35,6 +35,12 @@ def client(app, session):
 
 
 @pytest.fixture(autouse=True)
+def csrf_on(app, monkeypatch):
+    """As on the server (and whatever another test module left in the shared config)."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+
+
+@pytest.fixture(autouse=True)
 def fresh_limits(app):
     # one limiter serves every app made in this process (the browser tests make one
     # with limits off): bind it to this app's settings and start from zero
