@@ -76,6 +76,7 @@ DEFAULT_TEXT_MAX_BYTES = 2 * 1024 * 1024
 TITLE_MAX, NAME_MAX, SOURCE_MAX, COMMENT_MAX = 500, 200, 1000, 5000
 YEAR_MIN, YEAR_MAX = -3000, 2100
 NAV_TTL = 30  # seconds the navigation's counts are cached
+BLOCK_UNITS = {"poetry": "stanza", "prose": "chapter", "drama": "scene"}
 
 
 # --- parsing what contributors type ---------------------------------------------------------
@@ -287,7 +288,8 @@ def _prepare_translation(session: Session, actor: User, work: Work, fields: dict
         Translation.work_id == work.id, Translation.language == language, Translation.status == "published")
     if translator == "self":
         published = published.where(Translation.translator_id == actor.id)
-        message = f"Your {language_name(language)} translation of this work is already published: propose an edit to it."
+        message = (f"Your {language_name(language)} translation of this work is already published: "
+                   "propose an edit to it.")
     else:
         published = published.where(Translation.translator_name == details["translator_name"])
         message = (f"{details['translator_name']}'s {language_name(language)} translation is already published: "
@@ -333,7 +335,7 @@ def _prepare_work(session: Session, fields: dict, body: str) -> _Prepared:
             raise Invalid("author_death_year", "The year of death is before the year of birth.")
     details["date_from"] = _year(fields.get("date_from"), "date_from")
     details["date_to"] = _year(fields.get("date_to"), "date_to")
-    if details["date_from"] is not None and details["date_to"] is not None and details["date_to"] < details["date_from"]:
+    if None not in (details["date_from"], details["date_to"]) and details["date_to"] < details["date_from"]:
         raise Invalid("date_to", "The end of the date range is before its start.")
     details["source"] = _clean(fields.get("source"), "source",
                                "where the text comes from (edition, year, or a link)", SOURCE_MAX, required=True)
@@ -808,8 +810,9 @@ class ContributionView:
     author: Author | None = None
 
     @property
-    def own(self) -> bool:
-        return "revise" in self.actions or "withdraw" in self.actions
+    def unit(self) -> str:
+        """What a block of the text is called."""
+        return BLOCK_UNITS.get(self.form, "stanza")
 
 
 def contribution_view(session: Session, actor: User | None, contribution_id: int) -> ContributionView:
@@ -1232,7 +1235,7 @@ class Preview:
     @property
     def unit(self) -> str:
         """What a block of the text is called."""
-        return {"prose": "paragraph", "drama": "speech"}.get(self.form, "stanza")
+        return BLOCK_UNITS.get(self.form, "stanza")
 
 
 PREVIEW_MAX_ROWS = 2000

@@ -177,19 +177,25 @@ def diff_by_segment(old: Text | None, new: Text, *, context: int | None = 2) -> 
                 keep[j] = True
     items: list[DiffItem] = []
     current_label: str | None = None
-    hidden = 0
+    hidden: list[str | None] = []  # labels of the unchanged rows folded since the last shown row
     for row, shown in zip(rows, keep):
-        if not shown:
-            hidden += 1
-            continue
-        if hidden:
-            items.append(DiffItem("gap", hidden=hidden))
-            hidden = 0
         label = labels.get(row.key)
+        if not shown:
+            hidden.append(label)
+            continue
         if label != current_label:
+            # folded rows of earlier blocks go before the heading, those of this block after it
+            inside = sum(1 for h in hidden if h == label)
+            if len(hidden) - inside:
+                items.append(DiffItem("gap", hidden=len(hidden) - inside))
             items.append(DiffItem("heading", label=label))
             current_label = label
+            if inside:
+                items.append(DiffItem("gap", hidden=inside))
+        elif hidden:
+            items.append(DiffItem("gap", hidden=len(hidden)))
+        hidden = []
         items.append(DiffItem("row", row=row))
     if hidden:
-        items.append(DiffItem("gap", hidden=hidden))
+        items.append(DiffItem("gap", hidden=len(hidden)))
     return SegmentDiff(items, diff.summary())

@@ -328,8 +328,8 @@ def revise(contribution_id: int):
 
     def propose(text: str, submit: bool) -> Contribution:
         changes = {name: getattr(form, name).data for name in contributions.FIELDS[c.kind] if name in form._fields}
-        if c.kind == "new_work" and not (form.author.data or "").strip():
-            changes["author_id"] = None
+        if c.kind == "new_work":
+            changes["author_id"] = None  # the author field (a name or URL name) says who, as when proposing
         return contributions.revise_contribution(
             db.session, user, c.id, text=text, comment=form.note.data, submit=submit or c.status != "draft",
             **form.expected(), **changes)

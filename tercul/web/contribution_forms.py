@@ -50,9 +50,9 @@ class _TextFields(ContributionForm):
 
 
 class TranslationForm(_TextFields):
-    language = StringField("Language of the translation", render_kw={
+    language = StringField("Language", render_kw={
         "maxlength": 16, "autocomplete": "off", "spellcheck": "false", "list": "languages",
-        "autocapitalize": "none"}, description="An ISO 639 code: de, fr, es, grc, pt-BR…")
+        "autocapitalize": "none"}, description="Of the translation, as an ISO 639 code: de, fr, es, grc, pt-BR…")
     title = StringField("Title of the translation", render_kw={"maxlength": 500})
     translator = RadioField("Who made this translation?", default="self", validate_choice=False, choices=[
         SelectChoice("self", "I did: it is my own translation"),

@@ -274,3 +274,19 @@ def test_the_navigation_items(app, client, session, ana, work):
     assert 'href="/contribute">Contribute' in anonymous and "Review" not in anonymous
     assert 'href="/review">Review (1)</a>' in reviewer
     assert "Review" not in contributor
+
+
+def test_revising_a_proposed_work_can_change_its_author(client, session, ana):
+    known = make_work("known-author", title="Known").authors[0]
+    c = svc.propose_work(session, ana, title="Abendlied", language="de", form="poetry", text="Ein Vers",
+                         author=known.slug, source="Leipzig 1850", licence="Public domain", submit=False)
+    session.commit()
+    login(client, ana)
+    form = text(client.get(f"/contribute/{c.id}/revise"))
+    assert f'value="{known.name}"' in form  # the author as the library names them
+    data = {"title": "Abendlied", "language": "de", "form": "poetry", "author": "", "author_name": "Erika Muster",
+            "text": "Ein Vers", "source": "Leipzig 1850", "licence": "Public domain", "action": "draft",
+            "expected_status": "draft", "expected_revision": "1"}
+    assert post(client, f"/contribute/{c.id}/revise", data).status_code == 303
+    session.refresh(c)
+    assert c.details["author_id"] is None and c.details["author_name"] == "Erika Muster" and c.status == "draft"
