@@ -97,14 +97,18 @@ def build_library(kind: str, count: int) -> Path:
     OUT.mkdir(parents=True, exist_ok=True)
     database = OUT / ("demo.sqlite" if kind == "demo" else f"synthetic-{count}.sqlite")
     marker = database.with_suffix(".ready")
-    if marker.exists() and database.exists():
-        return database
     env = tercul_env(database)
     tercul = str(BIN / "tercul")
-    log(f"building the {kind} library in {database} (once)...")
+    # the schema may have moved on since the library was built
     subprocess.run([tercul, "db", "upgrade"], env=env, check=True, capture_output=True)
+    if marker.exists() and database.exists():
+        return database
+    log(f"building the {kind} library in {database} (once)...")
     command = [tercul, "demo"] if kind == "demo" else [tercul, "seed", "--synthetic", str(count)]
     subprocess.run(command, env=env, check=True)
+    # SQLite plans by the statistics ANALYZE gathers (PostgreSQL gathers its own)
+    with sqlite3.connect(database) as db:
+        db.execute("ANALYZE")
     marker.write_text(dt.datetime.now(dt.timezone.utc).isoformat())
     return database
 
@@ -305,8 +309,9 @@ def main() -> None:
     parser.add_argument("--python-client", action="store_true", help="use the Python load generator, not wrk")
     ARGS = args = parser.parse_args()
     client = "wrk" if shutil.which("wrk") and not args.python_client else "Python threads (wrk not found)"
-    print(f"# {dt.date.today().isoformat()} on {platform.node()} ({os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}), load generator: {client}")
+    print(f"# {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.node()} ({os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} before starting), "
+          f"load generator: {client}")
     kinds = ["demo", "synthetic"] if args.library == "both" else [args.library]
     for kind in kinds:
         results = run_library(kind, args.synthetic, args)

@@ -455,11 +455,14 @@ def _browse_conditions(filters: BrowseFilters, ids: Mapping[str, int]) -> list:
         first, last = _century_years(filters.century)
         conditions.append(Work.date_from.between(first, last))
     if filters.translated_into:
-        published = and_(Translation.status == "published", Translation.language == filters.translated_into)
-        direct = exists().where(Translation.work_id == Work.id, published)
-        child = aliased(Work)
-        in_parts = exists().where(child.parent_id == Work.id, Translation.work_id == child.id, published)
-        conditions.append(or_(direct, in_parts) if not filters.parts else direct)
+        # one uncorrelated subquery (the works, or collections of parts, with such a
+        # translation), which databases compute once, rather than EXISTS per row
+        owner = Translation.work_id if filters.parts else func.coalesce(Work.parent_id, Work.id)
+        having = (select(owner).select_from(Translation)
+                  .where(Translation.status == "published", Translation.language == filters.translated_into))
+        if not filters.parts:
+            having = having.join(Work, Work.id == Translation.work_id)
+        conditions.append(Work.id.in_(having.scalar_subquery()))
     if "author" in ids:
         conditions.append(exists().where(WorkAuthor.work_id == Work.id, WorkAuthor.author_id == ids["author"]))
     if "genre" in ids:
@@ -486,24 +489,35 @@ def _work_cards(session: Session, rows) -> list[WorkCard]:
             .where(WorkAuthor.work_id.in_(ids)).order_by(WorkAuthor.work_id, WorkAuthor.position)):
         cards[work_id].authors.append((slug, name))
     # languages of the translations of each work, or of its parts for a collection
-    owner = func.coalesce(Work.parent_id, Work.id)
-    for owner_id, lang in session.execute(
-            select(owner, Translation.language).join(Work, Work.id == Translation.work_id)
-            .where(or_(Work.id.in_(ids), Work.parent_id.in_(ids)), Translation.status == "published")
-            .group_by(owner, Translation.language).order_by(owner, Translation.language)):
+    # (two indexed lookups joined by UNION: an OR across them would scan)
+    # only works without a text of their own (collections) have parts
+    containers = [r.id for r in rows if r.current_revision_id is None]
+    published = Translation.status == "published"
+    direct = select(Translation.work_id.label("owner"), Translation.language).where(
+        Translation.work_id.in_(ids), published)
+    if containers:
+        via_parts = select(Work.parent_id.label("owner"), Translation.language).join(
+            Translation, Translation.work_id == Work.id).where(Work.parent_id.in_(containers), published)
+        both = union_all(direct, via_parts).subquery()
+    else:
+        both = direct.subquery()
+    for owner_id, lang in session.execute(select(both.c.owner, both.c.language).distinct()
+                                          .order_by(both.c.owner, both.c.language)):
         if owner_id in cards:
             cards[owner_id].translation_languages.append(lang)
     # parts counts (collections) and first lines (works with a text), in one query
     revisions = {r.current_revision_id: r.id for r in rows if r.current_revision_id is not None}
-    parts_q = (select(literal_column("'p'").label("kind"), Work.parent_id.label("id"), func.count().label("n"),
-                      literal_column("NULL").label("text"))
-               .where(Work.parent_id.in_(ids)).group_by(Work.parent_id))
-    queries = [parts_q]
+    queries = []
+    if containers:
+        queries.append(select(literal_column("'p'").label("kind"), Work.parent_id.label("id"),
+                              func.count().label("n"), literal_column("NULL").label("text"))
+                       .where(Work.parent_id.in_(containers)).group_by(Work.parent_id))
     if revisions:
         queries.append(select(literal_column("'l'").label("kind"), TextLine.revision_id.label("id"), literal_column("0").label("n"),
                               TextLine.text.label("text"))
                        .where(TextLine.revision_id.in_(list(revisions)), TextLine.position == 0))
-    for kind, row_id, n, text in session.execute(union_all(*queries) if len(queries) > 1 else queries[0]):
+    for kind, row_id, n, text in (session.execute(union_all(*queries) if len(queries) > 1 else queries[0])
+                                  if queries else ()):
         if kind == "p":
             cards[row_id].parts = n
         elif row_id in revisions:
@@ -587,8 +601,8 @@ def home_page(session: Session, *, recent: int = 8) -> HomePage:
             select(Work.slug, Work.title.label("work_title"), Translation.key, Translation.language,
                    Translation.title, Translation.translator_name, User.display_name, Translation.published_at)
             .join(Work, Work.id == Translation.work_id).outerjoin(User, User.id == Translation.translator_id)
-            .where(Translation.status == "published")
-            .order_by(Translation.published_at.desc().nulls_last(), Translation.id.desc()).limit(recent))]
+            .where(Translation.status == "published", Translation.published_at.is_not(None))
+            .order_by(Translation.published_at.desc(), Translation.id.desc()).limit(recent))]
     return HomePage(facets=facets, recent_works=_work_cards(session, rows), recent_translations=translations)
 
 
