@@ -29,6 +29,9 @@ class OutboxEntry(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     available_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # "host:pid" of the relay or worker that claimed the row (its lease is available_at),
+    # so that a restarted worker can take back at once the rows of a process that died
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     dead_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)

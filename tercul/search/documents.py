@@ -146,7 +146,10 @@ def text_fingerprint(d: TextDocument) -> str:
 
 
 def load_authors(session: Session, author_ids: list[int] | None = None) -> list[AuthorDocument]:
-    q = select(Author.id, Author.slug, Author.name, Author.biography, Author.birth_year).order_by(Author.id)
+    """Documents of these authors (all of them when None) that have at least one work."""
+    # authors are searchable once they have a work in the library
+    q = (select(Author.id, Author.slug, Author.name, Author.biography, Author.birth_year)
+         .where(select(WorkAuthor.work_id).where(WorkAuthor.author_id == Author.id).exists()).order_by(Author.id))
     if author_ids is not None:
         if not author_ids:
             return []

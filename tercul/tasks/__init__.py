@@ -69,6 +69,7 @@ class Relay:
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
         self._caught_up = False
+        self._released = False
 
     def kick(self) -> None:
         if self._thread is None or not self._thread.is_alive():
@@ -94,6 +95,9 @@ class Relay:
             wait = None
             with self.app.app_context():
                 try:
+                    if not self._released:
+                        jobs.release_dead_claims(db.session)
+                        self._released = True
                     if self.app.config.get("JOBS_MODE") == "broker":
                         from .worker import relay_once
 

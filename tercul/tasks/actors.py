@@ -14,11 +14,11 @@ run_outbox_entry: dramatiq.Actor | None = None
 def declare(broker) -> None:
     global run_outbox_entry
 
-    def run_outbox_entry_fn(entry_id: int) -> str:
+    def run_outbox_entry_fn(entry_id: int) -> None:
         from ..extensions import db
         from .jobs import run_entry
 
-        return run_entry(db.session, entry_id)
+        run_entry(db.session, entry_id)
 
     run_outbox_entry = dramatiq.actor(run_outbox_entry_fn, actor_name="run_outbox_entry", queue_name="tercul",
                                       broker=broker, max_retries=0, time_limit=60 * 60 * 1000)

@@ -14,12 +14,14 @@ the admin jobs page, which can send it back.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import traceback
 from datetime import datetime, timedelta
 from typing import Callable
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..models import OutboxEntry
@@ -54,11 +56,54 @@ def _due(now: datetime):
                 OutboxEntry.available_at <= now, OutboxEntry.topic.in_(list(HANDLERS)))
 
 
+def claimant() -> str:
+    """Who claims rows: this host and process."""
+    return f"{socket.gethostname()[:80]}:{os.getpid()}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def release_dead_claims(session: Session) -> int:
+    """Make rows claimed by processes of this host that no longer run due again at once.
+
+    A worker killed with SIGKILL leaves its claimed rows leased; its successor (or the
+    next relay) calls this on start instead of waiting for the lease to run out.
+    """
+    host = socket.gethostname()[:80]
+    now = utcnow()
+    released = 0
+    rows = session.execute(select(OutboxEntry.id, OutboxEntry.claimed_by).where(
+        OutboxEntry.processed_at.is_(None), OutboxEntry.dead_at.is_(None),
+        OutboxEntry.claimed_by.like(f"{host}:%"), OutboxEntry.available_at > now)).all()
+    for entry_id, claimed_by in rows:
+        pid = claimed_by.rsplit(":", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            session.execute(update(OutboxEntry).where(OutboxEntry.id == entry_id, OutboxEntry.claimed_by == claimed_by)
+                            .values(available_at=now, claimed_by=None).execution_options(synchronize_session=False))
+            released += 1
+    session.commit()
+    if released:
+        log.info("took back %d job(s) claimed by processes that died", released)
+    return released
+
+
 def claim_due(session: Session, limit: int = 50, lease: int = LEASE_SECONDS) -> list[int]:
     """Claim up to ``limit`` due rows for ``lease`` seconds and commit; returns their ids."""
     now = utcnow()
+    me = claimant()
     rows = session.execute(select(OutboxEntry.id, OutboxEntry.available_at).where(_due(now))
                            .order_by(OutboxEntry.available_at, OutboxEntry.id).limit(limit)).all()
+    # end the read before writing: SQLite cannot turn a read snapshot into a write
+    # transaction once another connection has committed (it fails at once, "locked")
+    session.commit()
     claimed = []
     until = now + timedelta(seconds=lease)
     for entry_id, available_at in rows:
@@ -66,7 +111,7 @@ def claim_due(session: Session, limit: int = 50, lease: int = LEASE_SECONDS) -> 
             update(OutboxEntry)
             .where(OutboxEntry.id == entry_id, OutboxEntry.available_at == available_at,
                    OutboxEntry.processed_at.is_(None), OutboxEntry.dead_at.is_(None))
-            .values(available_at=until).execution_options(synchronize_session=False))
+            .values(available_at=until, claimed_by=me).execution_options(synchronize_session=False))
         if result.rowcount == 1:
             claimed.append(entry_id)
     session.commit()
@@ -86,6 +131,7 @@ def run_entry(session: Session, entry_id: int) -> str:
     topic, entity, entity_id, version = entry.topic, entry.entity, entry.entity_id, entry.version
     try:
         handler(session, entry)
+        session.commit()  # the handler's reads end here; the bookkeeping below starts with a write
         now = utcnow()
         # older requests for the same entity are covered: the handler indexed its current state
         session.execute(
@@ -105,11 +151,15 @@ def run_entry(session: Session, entry_id: int) -> str:
 
 def record_failure(session: Session, entry_id: int, exc: BaseException) -> str:
     max_attempts, backoff = _settings()
-    entry = session.get(OutboxEntry, entry_id)
+    # write first (see claim_due), then read what was written
+    session.execute(update(OutboxEntry).where(OutboxEntry.id == entry_id)
+                    .values(attempts=func.coalesce(OutboxEntry.attempts, 0) + 1,
+                            last_error="".join(traceback.format_exception(exc))[-4000:])
+                    .execution_options(synchronize_session=False))
+    entry = session.get(OutboxEntry, entry_id, populate_existing=True)
     if entry is None:
+        session.rollback()
         return "skipped"
-    entry.attempts = (entry.attempts or 0) + 1
-    entry.last_error = "".join(traceback.format_exception(exc))[-4000:]
     now = utcnow()
     if entry.attempts >= max_attempts:
         entry.dead_at = now

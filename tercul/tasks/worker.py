@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 
 import dramatiq
 from dramatiq.middleware import Middleware
@@ -85,6 +86,26 @@ def relay_once(session, limit: int = 200) -> int:
     return len(ids)
 
 
+def _wait_for_claims(app: Flask, stop: threading.Event, timeout: float = 1800) -> None:
+    """Until the rows this process sent are done (or dead, or ``timeout`` passed)."""
+    from sqlalchemy import func, select
+
+    from ..extensions import db
+    from ..models import OutboxEntry
+    from .jobs import claimant
+
+    deadline = time.monotonic() + timeout
+    while not stop.is_set() and time.monotonic() < deadline:
+        with app.app_context():
+            left = db.session.scalar(select(func.count(OutboxEntry.id)).where(
+                OutboxEntry.claimed_by == claimant(), OutboxEntry.processed_at.is_(None),
+                OutboxEntry.dead_at.is_(None)))
+            db.session.remove()
+        if not left:
+            return
+        stop.wait(0.2)
+
+
 def run_worker(app: Flask, *, threads: int = 2, poll: float = 1.0, once: bool = False) -> None:
     """`tercul worker`: run jobs until SIGTERM/SIGINT.
 
@@ -106,6 +127,11 @@ def run_worker(app: Flask, *, threads: int = 2, poll: float = 1.0, once: bool = 
         log.info("worker started: %d threads on %s", threads, app.config["BROKER_URL"].split("@")[-1])
     else:
         log.info("worker started: embedded jobs (no BROKER_URL)")
+    with app.app_context():
+        try:
+            jobs.release_dead_claims(db.session)
+        finally:
+            db.session.remove()
     try:
         while not stop.is_set():
             with app.app_context():
@@ -119,11 +145,11 @@ def run_worker(app: Flask, *, threads: int = 2, poll: float = 1.0, once: bool = 
                 finally:
                     db.session.remove()
             if once:
+                if worker is not None:
+                    _wait_for_claims(app, stop)
                 break
             stop.wait(poll)
     finally:
         if worker is not None:
-            if once:
-                worker.join()  # until the queue is empty
             worker.stop()
         log.info("worker stopped")
