@@ -5,10 +5,10 @@ from functools import lru_cache
 
 import graphene
 
-from .areas import accounts, catalog
+from .areas import accounts, catalog, contributions
 
 # the areas of the API, in the order their fields appear
-AREAS = [catalog, accounts]
+AREAS = [catalog, accounts, contributions]
 
 
 @lru_cache(maxsize=1)
