@@ -7,6 +7,8 @@ hello route, and measures with ``wrk`` (16 connections) the requests per second 
 the p50/p99 latency of:
 
 - ``/hello`` on the bare Flask app (the baseline),
+- ``/healthz`` on Tercul (what every Tercul request costs before any page: security
+  headers, session, the app's extensions),
 - ``/works`` (browse, first page, default sort),
 - a work page (``/works/<slug>``: a poem beside one translation),
 - work pages taken in turn from up to 2,000 different works, so that most requests
@@ -269,7 +271,8 @@ def run_library(kind: str, count: int, args) -> list[Result]:
         hello.wait("/hello")
         tercul.wait("/works")
         tercul.wait(work_path)
-        for name, server, path in (("hello", hello, "/hello"), ("/works", tercul, "/works"),
+        for name, server, path in (("hello", hello, "/hello"), ("/healthz", tercul, "/healthz"),
+                                   ("/works", tercul, "/works"),
                                    ("work page", tercul, work_path), ("many works", tercul, others)):
             log(f"  {kind}: {name} ...")
             rps, p50, p99, errors = measure(server.port, path, args.connections, args.duration,
@@ -290,7 +293,7 @@ def report(kind: str, results: list[Result], client: str) -> str:
     for r in results:
         lines.append(f"{r.name:<11} {r.rps:>9.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} "
                      f"{r.rps / hello.rps:>8.0%} {r.errors:>7}  {r.path}")
-    work = results[2]
+    work = results[3]
     if kind.startswith("synthetic"):
         ok = work.rps >= .4 * hello.rps and work.p99_ms < 25
         lines.append(f"goal (work page >= 40% of hello, p99 < 25 ms): {'met' if ok else 'NOT met'} "

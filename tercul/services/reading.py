@@ -1338,15 +1338,17 @@ def _family(session: Session, work: Work, parts_page: int, per_page: int):
                 elif r.position > work.position:
                     nxt = (r.slug, r.title)
         siblings = (prev, nxt)
+    if work.current_revision_id is not None:
+        return parent, siblings, [], None  # only collections (works without a text) have parts
     per_page = page_size(per_page)
-    total = func.count().over().label("total")
     rows = session.execute(
-        select(Work.slug, Work.title, Work.position, Work.current_revision_id, Work.translation_count, total)
+        select(Work.slug, Work.title, Work.position, Work.current_revision_id, Work.translation_count)
         .where(Work.parent_id == work.id).order_by(Work.position.is_(None), Work.position, Work.sort_title)
         .limit(per_page).offset((parts_page - 1) * per_page)).all()
     if not rows and parts_page == 1:
         return parent, siblings, [], None
-    count = rows[0].total if rows else session.scalar(select(func.count()).where(Work.parent_id == work.id)) or 0
+    count = (len(rows) if parts_page == 1 and len(rows) < per_page else
+             session.scalar(select(func.count()).select_from(Work).where(Work.parent_id == work.id)) or 0)
     pagination = Pagination(parts_page, per_page, count)
     revisions = [r.current_revision_id for r in rows if r.current_revision_id is not None]
     incipits = dict(session.execute(select(TextLine.revision_id, TextLine.text)
