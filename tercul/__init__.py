@@ -35,6 +35,12 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     app.instance_path = str(app.config["INSTANCE_PATH"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    if app.config.get("PROXY_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # behind N trusted proxies: client address and scheme from X-Forwarded-*
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _init_extensions(app)
     _register_template_filters(app)
     _register_blueprints(app)

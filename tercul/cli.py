@@ -71,7 +71,13 @@ def _fail(message: str, code: int = 1):
 @with_appcontext
 def serve(host: str, port: int, debug: bool) -> None:
     """Run the development server."""
-    current_app.run(host=host, port=port, debug=debug, use_reloader=False)
+    from werkzeug.serving import run_simple
+
+    # app.run() does nothing when started from Flask's CLI, so serve the app directly
+    app = current_app._get_current_object()
+    app.debug = debug
+    click.echo(f"Serving Tercul on http://{host}:{port}/ (Ctrl+C to stop)")
+    run_simple(host, port, app, use_reloader=False, use_debugger=debug, threaded=True)
 
 
 @click.command("import")

@@ -222,6 +222,7 @@ class Config:
             _check_rate_limit(name, getattr(self, name))
         self.PREFERRED_URL_SCHEME = "http"
         self.SERVER_NAME = _env("SERVER_NAME")
+        self.PROXY_HOPS = _int("PROXY_HOPS", 0)
         self.LOG_LEVEL = _choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")).upper()
         self.check()
 
@@ -313,6 +314,7 @@ VARIABLES = [
     ("PAGE_SIZE", "50", "items per page in lists"),
     ("SERVER_NAME", "(none)", "host name used in links in mail and CLI output"),
     ("LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR"),
+    ("PROXY_HOPS", "0", "trusted reverse proxies in front of the app (X-Forwarded-For/-Proto)"),
     ("GRAPHQL_MAX_DEPTH", "10", "deepest GraphQL selection accepted"),
     ("GRAPHQL_MAX_COST", "10000", "GraphQL cost budget (1 per field, lists multiply by page size)"),
     ("GRAPHQL_MAX_ALIASES", "30", "aliases allowed in one GraphQL operation"),

@@ -1,4 +1,6 @@
 """Signing in through the API: tokens, rotation, revocation, limits per alias."""
+import time
+
 from sqlalchemy import select
 
 from tercul.models import User
@@ -76,24 +78,19 @@ def test_register_gives_the_same_answer_for_a_taken_address(gql, session):
     assert bad["data"]["register"]["errors"][0]["field"] == "password"
 
 
-def test_browser_session_needs_csrf_for_mutations(app, session):
+def test_browser_session_needs_csrf_for_mutations(app, session, monkeypatch):
     make_user(session, email="browser@example.org")
-    app.config["WTF_CSRF_ENABLED"] = True
-    try:
-        import time
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    from tercul.security import LOGIN_AT, SEEN_AT, session_identity
 
-        from tercul.security import LOGIN_AT, SEEN_AT, session_identity
-
-        client = app.test_client()
-        user = session.scalar(select(User).where(User.email == "browser@example.org"))
-        with client.session_transaction() as sess:
-            sess["_user_id"] = session_identity(user)
-            sess["_fresh"] = True
-            sess[LOGIN_AT] = sess[SEEN_AT] = int(time.time())
-        query = {"query": 'mutation { requestPasswordReset(email: "browser@example.org") { ok } }'}
-        refused = client.post("/graphql", json=query).get_json()
-        assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-        me = client.post("/graphql", json={"query": "{ me { email } }"}).get_json()
-        assert me["data"]["me"]["email"] == "browser@example.org"
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+    user = session.scalar(select(User).where(User.email == "browser@example.org"))
+    with client.session_transaction() as sess:
+        sess["_user_id"] = session_identity(user)
+        sess["_fresh"] = True
+        sess[LOGIN_AT] = sess[SEEN_AT] = int(time.time())
+    query = {"query": 'mutation { requestPasswordReset(email: "browser@example.org") { ok } }'}
+    refused = client.post("/graphql", json=query).get_json()
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    me = client.post("/graphql", json={"query": "{ me { email } }"}).get_json()
+    assert me["data"]["me"]["email"] == "browser@example.org"
