@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, request
 
-from ..extensions import db
+from ..extensions import cache, db
 from ..services import reading
 from ..services.errors import NotFound
 from ..services.languages import language_name
@@ -17,6 +17,10 @@ bp = Blueprint("reading", __name__)
 # translation shows at once; this bounds what the stamp does not cover (an author's
 # new name, a part added to a collection).
 WORK_HTML_TTL = 300
+# A work's stamp is itself kept this many seconds (config READING_STAMP_SECONDS): a
+# page read many times a second is then served without touching the database, and
+# a change shows within that time.
+STAMP_SECONDS = 2
 
 
 def _page_size() -> int:
@@ -52,7 +56,7 @@ def work(slug: str):
     preferred = [lang for lang, _q in request.accept_languages if lang != "*"][:4]
     part, line, swap = request.args.get("part"), request.args.get("line"), _flag("swap")
     parts_page, per_page = reading.parse_page(request.args.get("page")), _page_size()
-    stamp = reading.work_stamp(db.session, slug)
+    stamp = _work_stamp(slug)
     if stamp is None:
         abort(404, f"There is no work “{slug[:80]}” in the library.")
 
@@ -71,6 +75,17 @@ def work(slug: str):
     if requested is None:
         response.vary.add("Accept-Language")  # the translation shown by default depends on it
     return response
+
+
+def _work_stamp(slug: str) -> reading.WorkStamp | None:
+    seconds = current_app.config.get("READING_STAMP_SECONDS", STAMP_SECONDS)
+    key = f"reading:stamp:{slug}"
+    stamp = cache.get(key) if seconds else None
+    if stamp is None:
+        stamp = reading.work_stamp(db.session, slug)
+        if stamp is not None and seconds:
+            cache.set(key, stamp, timeout=seconds)
+    return stamp
 
 
 @bp.get("/works/<slug>/translations/<key>")
