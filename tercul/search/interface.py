@@ -162,6 +162,7 @@ class SearchResults:
     total: int  # matching texts (and authors)
     facets: dict[str, list[tuple[str, int]]]  # facet -> (value, texts) for the current result set
     took_ms: float = 0.0
+    exact: bool = True  # False: total and facets count the best matches only (see the backends)
 
 
 @dataclass

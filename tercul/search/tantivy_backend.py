@@ -29,10 +29,11 @@ from .interface import (FACETS, AuthorDocument, AuthorHit, Filters, IndexedState
                         SearchRequest, SearchResults, TextDocument, passage_uid)
 from .vectors import VectorStore
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 KEYWORD_CANDIDATES = 200  # keyword hits considered for hybrid fusion
 SEMANTIC_CANDIDATES = 200
-MAX_COLLECT = 2000  # passages collected to fill a page of texts
+MAX_COLLECT = 4000  # passages collected to fill a page of texts
+FACET_CANDIDATES = 1000  # a query's facets count the texts among this many best passages
 FACET_SIZE = 40
 TITLE_BOOST = 0.4
 AUTHOR_BOOST = 1.5
@@ -43,6 +44,7 @@ def build_schema() -> tantivy.Schema:
     b.add_text_field("doctype", stored=True, fast=True, tokenizer_name="raw")
     b.add_text_field("key", stored=True, fast=True, tokenizer_name="raw")
     b.add_unsigned_field("uid", stored=True, indexed=True, fast=True)
+    b.add_unsigned_field("tid", stored=False, indexed=True, fast=True)  # the key as a number, for collapsing
     for facet in FACETS:
         b.add_text_field(facet, stored=False, fast=True, tokenizer_name="raw")
     b.add_integer_field("year", stored=False, indexed=True, fast=True)
@@ -106,22 +108,35 @@ class TantivyBackend(SearchBackend):
 
     # query building ------------------------------------------------------
 
-    def _word_query(self, word: str) -> Query | None:
+    def _word_terms(self, searcher, word: str) -> list[tuple[str, str, float]]:
+        """(field, term, boost) for one word: folded in the text and the title, and stemmed
+        in each language whose stem field has the term (absent terms cost nothing but a
+        clause each, and a query has many words)."""
         folded = analysis.term(word)
         if not folded:
-            return None
-        parts = [(Occur.Should, Query.term_query(self.schema, "text", folded)),
-                 (Occur.Should, Query.boost_query(Query.term_query(self.schema, "title", folded), TITLE_BOOST))]
+            return []
+        terms = [("text", folded, 1.0), ("title", folded, TITLE_BOOST)]
+        seen = set()
         for stemmer, field in zip(analysis.all_stemmers(), self._stems):
             stem = analysis.term(word, stemmer)
-            if stem:
-                parts.append((Occur.Should, Query.term_query(self.schema, field, stem)))
-        return Query.boolean_query(parts)
+            if stem and (field, stem) not in seen and searcher.doc_freq(field, stem):
+                seen.add((field, stem))
+                terms.append((field, stem, 1.0))
+        return terms
 
-    def _text_query(self, request: SearchRequest) -> Query | None:
-        """The words and phrases of the query (None when there is nothing to match)."""
+    def _text_query(self, request: SearchRequest, searcher=None) -> Query | None:
+        """The words and phrases of the query (None when there is nothing to match).
+
+        Words are one flat OR (ranked by BM25, so passages with more of the words come
+        first, and a misremembered word does not lose the line); that keeps tantivy's
+        block-max WAND effective. Phrases must match; -words must not."""
+        searcher = searcher or self._searcher()
         q = request.query
-        words = [wq for w in dict.fromkeys(q.terms) if (wq := self._word_query(w)) is not None]
+        shoulds = []
+        for word in dict.fromkeys(q.terms):
+            for field, term, boost in self._word_terms(searcher, word):
+                tq = Query.term_query(self.schema, field, term)
+                shoulds.append((Occur.Should, tq if boost == 1.0 else Query.boost_query(tq, boost)))
         phrases = []
         for phrase in q.phrases:
             tokens = [t for w in phrase if (t := analysis.term(w))]
@@ -129,22 +144,17 @@ class TantivyBackend(SearchBackend):
                 phrases.append(Query.phrase_query(self.schema, "text", tokens))
             elif tokens:
                 phrases.append(Query.term_query(self.schema, "text", tokens[0]))
-        if not words and not phrases:
+        if not shoulds and not phrases:
             return None
         clauses = [(Occur.Must, p) for p in phrases]
-        if words:
-            n = len(words)
-            needed = 1 if n <= 2 else math.ceil(n / 2)
-            if phrases:
-                clauses.append((Occur.Should, Query.boolean_query([(Occur.Should, w) for w in words])))
-            else:
-                clauses.append((Occur.Must, Query.boolean_query([(Occur.Should, w) for w in words],
-                                                                minimum_number_should_match=needed)))
+        if shoulds:
+            words = Query.boolean_query(shoulds)
+            clauses.append((Occur.Should if phrases else Occur.Must, words))
         for word in q.excluded:
             folded = analysis.term(word)
             if folded:
                 clauses.append((Occur.MustNot, Query.term_query(self.schema, "text", folded)))
-        return Query.boolean_query(clauses)
+        return clauses[0][1] if len(clauses) == 1 and clauses[0][0] == Occur.Must else Query.boolean_query(clauses)
 
     def _filter_clauses(self, filters: Filters, skip: str | None = None) -> list[tuple]:
         clauses = []
@@ -175,7 +185,7 @@ class TantivyBackend(SearchBackend):
         started = time.perf_counter()
         with self._lock:
             searcher = self._searcher()
-        text_query = self._text_query(request)
+        text_query = self._text_query(request, searcher)
         if text_query is None and request.mode == "keyword" or request.query.is_empty:
             results = self._browse(searcher, request)
         elif request.mode == "semantic" or (request.mode == "hybrid" and text_query is None):
@@ -203,39 +213,59 @@ class TantivyBackend(SearchBackend):
         metas = self._text_meta(searcher, keys)
         hits = [self._hit(metas[k], 0.0, metas[k].get("incipit_keys", []), metas[k].get("incipit", []))
                 for k in keys if k in metas]
-        facets = self._facets(searcher, None, request.filters, ("text",)) if request.facets else {}
+        facets = self._browse_facets(searcher, request.filters) if request.facets else {}
         return SearchResults(hits=hits, total=found.count, facets=facets)
 
     def _keyword(self, searcher, request: SearchRequest, text_query: Query) -> SearchResults:
+        """BM25 over passages (and authors), best passage per text.
+
+        The best :data:`FACET_CANDIDATES` passages (more for deep pages) are the result
+        set: totals and facet counts are exact when fewer passages match, and over those
+        best matches otherwise (``exact`` is then False)."""
         doctypes = ("passage",) if request.filters else ("passage", "author")
         query = self._combine(text_query, request.filters, doctypes)
         want = request.offset + request.limit
-        collect = min(MAX_COLLECT, want * 4 + 40)
-        order = self._order(request)
+        collect = min(MAX_COLLECT, max(FACET_CANDIDATES if request.facets else 0, want * 4 + 40))
         while True:
-            found = searcher.search(query, limit=collect, count=False, **order)
-            ranked = self._collapse(searcher, [(score, addr) for score, addr in found.hits])
-            if len(ranked) >= want or len(found.hits) < collect or collect >= MAX_COLLECT:
+            found = searcher.search(query, limit=collect, count=False, **self._order(request))
+            ranked = self._collapse(searcher, list(found.hits))
+            exact = len(found.hits) < collect
+            if exact or len(ranked) >= want or collect >= MAX_COLLECT:
                 break
             collect = min(MAX_COLLECT, collect * 4)
-        total = searcher.cardinality(query, "key") if len(found.hits) >= collect else len(ranked)
-        page = ranked[request.offset:want]
+        page = self._load(searcher, ranked[request.offset:want])
         hits = self._hits(searcher, page, request)
-        facets = self._facets(searcher, text_query, request.filters, doctypes) if request.facets else {}
-        return SearchResults(hits=hits, total=int(total), facets=facets)
+        facets = {}
+        if request.facets:
+            def rerun(skip: str) -> list[int]:
+                q = self._combine(text_query, request.filters, doctypes, skip=skip)
+                return [g["tid"] for g in self._collapse(searcher, list(searcher.search(q, limit=collect,
+                                                                                        count=False).hits))]
+            facets = self._text_facets(searcher, [g["tid"] for g in ranked], request.filters, rerun)
+        return SearchResults(hits=hits, total=len(ranked), facets=facets, exact=exact)
 
     def _collapse(self, searcher, scored: list[tuple[float, object]]) -> list[dict]:
-        """Best passage per text (or author), in order, counting the others."""
-        groups: OrderedDict[str, dict] = OrderedDict()
-        for score, addr in scored:
-            doc = searcher.doc(addr)
-            key = doc.get_first("key")
-            group = groups.get(key)
+        """Best passage per text (or author), in order, counting the others.
+
+        Texts are told apart by a fast field, so only the best passage of each is loaded
+        (by :meth:`_load`), and only for the page shown."""
+        groups: OrderedDict[int, dict] = OrderedDict()
+        tids = searcher.fast_field_values("tid", [addr for _s, addr in scored])
+        for (score, addr), tid in zip(scored, tids):
+            group = groups.get(tid)
             if group is None:
-                groups[key] = {"key": key, "score": float(score), "doc": doc, "more": 0}
+                groups[tid] = {"key": number_key(tid), "tid": tid, "score": float(score), "addr": addr,
+                               "doc": None, "more": 0}
             else:
                 group["more"] += 1
         return list(groups.values())
+
+    @staticmethod
+    def _load(searcher, page: list[dict]) -> list[dict]:
+        for g in page:
+            if g["doc"] is None:
+                g["doc"] = searcher.doc(g["addr"])
+        return page
 
     def _semantic_candidates(self, searcher, request: SearchRequest, k: int) -> list[tuple[int, float]]:
         if request.query_vector is None:
@@ -255,40 +285,39 @@ class TantivyBackend(SearchBackend):
         return self.vectors.search(np.asarray(request.query_vector, dtype=np.float32), k, live=live)
 
     def _by_uid(self, searcher, scored: list[tuple[int, float]]) -> list[dict]:
+        """Group scored passages (uid, score) by text, best first; drops uids not indexed."""
         if not scored:
             return []
         q = Query.term_set_query(self.schema, "uid", [u for u, _ in scored])
         found = searcher.search(q, limit=len(scored), count=False)
-        docs = {}
-        for _s, addr in found.hits:
-            doc = searcher.doc(addr)
-            docs[int(doc.get_first("uid"))] = doc
-        groups: OrderedDict[str, dict] = OrderedDict()
+        addrs = [a for _s, a in found.hits]
+        where = {int(u): (int(t), a) for u, t, a in zip(searcher.fast_field_values("uid", addrs),
+                                                        searcher.fast_field_values("tid", addrs), addrs)}
+        groups: OrderedDict[int, dict] = OrderedDict()
         for uid, score in scored:
-            doc = docs.get(uid)
-            if doc is None:
+            if uid not in where:
                 continue
-            key = doc.get_first("key")
-            if key in groups:
-                groups[key]["more"] += 1
+            tid, addr = where[uid]
+            if tid in groups:
+                groups[tid]["more"] += 1
             else:
-                groups[key] = {"key": key, "score": float(score), "doc": doc, "more": 0}
+                groups[tid] = {"key": number_key(tid), "tid": tid, "score": float(score), "addr": addr, "doc": None,
+                               "more": 0}
         return list(groups.values())
 
-    def _candidate_facets(self, searcher, request: SearchRequest, uids: list[int]) -> dict:
-        if not request.facets or not uids:
+    def _candidate_facets(self, searcher, request: SearchRequest, ranked: list[dict]) -> dict:
+        if not request.facets or not ranked:
             return {}
-        subset = Query.term_set_query(self.schema, "uid", uids)
-        return self._facets(searcher, subset, request.filters, ("passage",))
+        return self._text_facets(searcher, [g["tid"] for g in ranked], request.filters, None)
 
     def _semantic(self, searcher, request: SearchRequest) -> SearchResults:
         want = request.offset + request.limit
         scored = self._semantic_candidates(searcher, request, max(SEMANTIC_CANDIDATES, want * 3))
         ranked = self._by_uid(searcher, scored)
         self._sort_ranked(ranked, request)
-        hits = self._hits(searcher, ranked[request.offset:want], request)
-        return SearchResults(hits=hits, total=len(ranked),
-                             facets=self._candidate_facets(searcher, request, [u for u, _ in scored]))
+        hits = self._hits(searcher, self._load(searcher, ranked[request.offset:want]), request)
+        return SearchResults(hits=hits, total=len(ranked), facets=self._candidate_facets(searcher, request, ranked),
+                             exact=False)
 
     def _hybrid(self, searcher, request: SearchRequest, text_query: Query) -> SearchResults:
         """Relative score fusion: each list scaled to [0, 1], then (1 - alpha)·keyword + alpha·semantic."""
@@ -306,9 +335,9 @@ class TantivyBackend(SearchBackend):
         ranked = self._by_uid(searcher, fused)
         self._sort_ranked(ranked, request)
         want = request.offset + request.limit
-        hits = self._hits(searcher, ranked[request.offset:want], request)
-        return SearchResults(hits=hits, total=len(ranked),
-                             facets=self._candidate_facets(searcher, request, [u for u, _ in fused]))
+        hits = self._hits(searcher, self._load(searcher, ranked[request.offset:want]), request)
+        return SearchResults(hits=hits, total=len(ranked), facets=self._candidate_facets(searcher, request, ranked),
+                             exact=False)
 
     def _sort_ranked(self, ranked: list[dict], request: SearchRequest) -> None:
         if request.sort in ("date", "title") and ranked:
@@ -358,24 +387,42 @@ class TantivyBackend(SearchBackend):
             original_language=meta["original_language"], form=meta["form"], year=meta["year"], score=score,
             line_keys=keys, lines=lines)
 
-    def _facets(self, searcher, main: Query | None, filters: Filters, doctypes: tuple[str, ...]) -> dict:
-        """Texts per facet value among the results; a facet being filtered on is counted
-        without its own filter, so that its other values still show what they would add."""
-        def aggregate(query: Query, facets: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
-            spec = {f: {"terms": {"field": f, "size": FACET_SIZE},
-                        "aggs": {"texts": {"cardinality": {"field": "key"}}}} for f in facets}
-            raw = searcher.aggregate(query, spec)
-            out = {}
-            for f in facets:
-                buckets = raw.get(f, {}).get("buckets", [])
-                values = [(b["key"], int(round(b["texts"]["value"]))) for b in buckets]
-                out[f] = sorted(values, key=lambda kv: (-kv[1], kv[0]))
-            return out
+    def _aggregate(self, searcher, query: Query, facets: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
+        """Terms per facet over ``text`` documents (one per text, so documents are texts)."""
+        facets = list(facets)
+        if not facets:
+            return {}
+        raw = searcher.aggregate(query, {f: {"terms": {"field": f, "size": FACET_SIZE}} for f in facets})
+        return {f: sorted(((b["key"], int(b["doc_count"])) for b in raw.get(f, {}).get("buckets", [])),
+                          key=lambda kv: (-kv[1], kv[0])) for f in facets}
 
+    def _browse_facets(self, searcher, filters: Filters) -> dict:
+        """Facets of the texts that pass the filters; a facet being filtered on is counted
+        without its own filter, so that its other values still show what they would add."""
         own = [f for f in FACETS if filters.include.get(f)]
-        result = aggregate(self._combine(main, filters, doctypes), [f for f in FACETS if f not in own])
+        result = self._aggregate(searcher, self._combine(None, filters, ("text",)), [f for f in FACETS if f not in own])
         for facet in own:
-            result.update(aggregate(self._combine(main, filters, doctypes, skip=facet), [facet]))
+            result.update(self._aggregate(searcher, self._combine(None, filters, ("text",), skip=facet), [facet]))
+        return result
+
+    def _text_facets(self, searcher, tids: list[int], filters: Filters, rerun) -> dict:
+        """Facets of the texts among a result set (authors counted in ``kind``); with
+        ``rerun(facet)``, a filtered facet is counted over the results without its filter."""
+        def over(ids: list[int], facets: list[str]) -> dict:
+            texts = [t for t in ids if t % 4 != 2]
+            if not texts:
+                return {f: [] for f in facets}
+            q = Query.boolean_query([self._doctype("text"),
+                                     (Occur.Must, Query.term_set_query(self.schema, "tid", texts))])
+            return self._aggregate(searcher, q, facets)
+
+        own = [f for f in FACETS if filters.include.get(f)] if rerun else []
+        result = over(tids, [f for f in FACETS if f not in own])
+        for facet in own:
+            result.update(over(rerun(facet), [facet]))
+        authors = sum(1 for t in tids if t % 4 == 2)
+        if authors:
+            result["kind"] = sorted(result.get("kind", []) + [("author", authors)], key=lambda kv: (-kv[1], kv[0]))
         return result
 
     # ------------------------------------------------------------------ writing
@@ -435,6 +482,7 @@ class TantivyBackend(SearchBackend):
             doc = tantivy.Document()
             doc.add_text("doctype", doctype)
             doc.add_text("key", t.key)
+            doc.add_unsigned("tid", key_number(t.key))
             for facet, values in facets.items():
                 for value in values:
                     doc.add_text(facet, value)
@@ -473,6 +521,7 @@ class TantivyBackend(SearchBackend):
                 doc = tantivy.Document()
                 doc.add_text("doctype", "author")
                 doc.add_text("key", a.key)
+                doc.add_unsigned("tid", key_number(a.key))
                 doc.add_text("kind", "author")
                 doc.add_unsigned("uid", 0)
                 doc.add_text("text", "\n".join([a.name, *a.names, a.biography]))
@@ -533,6 +582,16 @@ class TantivyBackend(SearchBackend):
     def size_bytes(self) -> dict[str, int]:
         keyword = sum(p.stat().st_size for p in self.keyword_path.glob("*") if p.is_file())
         return {"keyword": keyword, "vectors": self.vectors.size_bytes()}
+
+
+def key_number(key: str) -> int:
+    """``w:12`` -> 48, ``t:12`` -> 49, ``a:12`` -> 50: one number per text or author."""
+    kind, _, ident = key.partition(":")
+    return int(ident) * 4 + {"w": 0, "t": 1, "a": 2}[kind]
+
+
+def number_key(number: int) -> str:
+    return f"{'wta'[number % 4]}:{number // 4}"
 
 
 def fuse(keyword: dict[int, float], semantic: dict[int, float], alpha: float) -> list[tuple[int, float]]:

@@ -281,6 +281,7 @@ class SearchPage:
     pages: int
     took_ms: float
     from_cache: bool = False
+    exact: bool = True  # False: the total and the counts are over the best matches only
 
     @property
     def has_prev(self) -> bool:
@@ -331,7 +332,7 @@ def search(session: Session, params: SearchParams, *, backend: SearchBackend | N
     facets = _facets(session, params, results.facets)
     pages = max(1, min(MAX_PAGE, math.ceil(results.total / params.per_page)))
     return SearchPage(params=params, items=items, total=results.total, facets=facets, pages=pages,
-                      took_ms=results.took_ms, from_cache=from_cache)
+                      took_ms=results.took_ms, from_cache=from_cache, exact=results.exact)
 
 
 def _item(hit: PassageHit | AuthorHit, terms) -> ResultItem:
