@@ -20,6 +20,11 @@ class ApiError(GraphQLError):
         super().__init__(message, extensions={"code": code, **extensions})
 
 
+def enum_value(value):
+    """The plain value of a graphene enum argument (graphene passes enum members)."""
+    return getattr(value, "value", value)
+
+
 def bad_input(message: str, field_name: str | None = None) -> ApiError:
     return ApiError(message, "BAD_USER_INPUT", **({"field": field_name} if field_name else {}))
 

@@ -5,15 +5,15 @@ from functools import lru_cache
 
 import graphene
 
-from .areas import accounts, catalog, contributions
+from .areas import accounts, catalog, contributions, editing
 
 # the areas of the API, in the order their fields appear
-AREAS = [catalog, accounts, contributions]
+AREAS = [catalog, accounts, contributions, editing]
 
 
 @lru_cache(maxsize=1)
 def get_schema() -> graphene.Schema:
-    query = type("Query", tuple(area.Query for area in AREAS), {
+    query = type("Query", tuple(area.Query for area in AREAS if area.Query._meta.fields), {
         "__doc__": "Everything that can be read: works, translations, authors, texts, accounts, search."})
     mutations = [area.Mutation for area in AREAS if area.Mutation._meta.fields]
     mutation = type("Mutation", tuple(mutations), {

@@ -83,3 +83,18 @@ def test_my_contributions_page_through(gql, session):
                   {"a": conn["pageInfo"]["endCursor"]}, headers=headers)
     titles = [e["node"]["title"] for e in conn["edges"]] + [e["node"]["title"] for e in rest["data"]["contributions"]["edges"]]
     assert sorted(titles) == [f"T{i}" for i in range(5)]
+
+
+def test_enum_arguments_reach_the_services_as_values(gql, session):
+    contributor = UserFactory(role="contributor")
+    headers = bearer(session, contributor)
+    work = make_work("enum-test")
+    _, body = gql(SUBMIT, {"input": {"kind": "NEW_TRANSLATION", "workSlug": work.slug, "language": "it",
+                                     "title": "T", "text": "uno\ndue\n\ntre\nquattro", "draft": True,
+                                     "translator": "SELF"}}, headers=headers)
+    cid = body["data"]["submitContribution"]["contribution"]["id"]
+    _, drafts = gql("{ contributions(first: 5, status: DRAFT) { totalCount } }", headers=headers)
+    assert drafts["data"]["contributions"]["totalCount"] == 1
+    _, withdrawn = gql("""mutation($id: ID!) { withdrawContribution(id: $id, expectedStatus: DRAFT) {
+        contribution { status } errors { message } } }""", {"id": cid}, headers=headers)
+    assert withdrawn["data"]["withdrawContribution"]["contribution"]["status"] == "WITHDRAWN"

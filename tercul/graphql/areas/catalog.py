@@ -60,6 +60,9 @@ class TextRevisionType(graphene.ObjectType):
         description="Divisions in reading order, each with its lines. Use `division` to read one part.",
         division=graphene.String(description="Only this division (and those inside it), by key."))
 
+    def resolve_revision(rev, info):
+        return rev.number
+
     def resolve_divisions(rev, info, division=None):
         return text_divisions(info.context.session, rev.id, division)
 

@@ -6,7 +6,7 @@ from typing import Callable
 import graphene
 
 from ...services import contributions as service
-from ..core import UserError, bad_input, run_mutation
+from ..core import UserError, bad_input, enum_value, run_mutation
 from ..pagination import DEFAULT_PAGE, build_connection, connection, connection_args, page_window
 from .accounts import UserType
 from .catalog import TranslationType, WorkType
@@ -248,7 +248,8 @@ class Query(graphene.ObjectType):
         ctx = info.context
 
         def fetch(page, per_page):
-            result = service.my_contributions(ctx.session, ctx.user, status=status, page=page, per_page=per_page)
+            result = service.my_contributions(ctx.session, ctx.user, status=enum_value(status), page=page,
+                                              per_page=per_page)
             return result.items, result.pagination.total
 
         return _paged(args, fetch)
@@ -258,7 +259,7 @@ class Query(graphene.ObjectType):
         raw = {}
         if filter:
             age = filter.get("older_than_days")
-            raw = {"language": filter.get("language"), "work": filter.get("work_slug"), "kind": filter.get("kind"),
+            raw = {"language": filter.get("language"), "work": filter.get("work_slug"), "kind": enum_value(filter.get("kind")),
                    "age": str(age) if age is not None else None}
         filters, notices = service.clean_queue_filters({k: v for k, v in raw.items() if v is not None})
         if notices:
@@ -324,14 +325,14 @@ class SubmitContribution(graphene.Mutation):
         submit = not input.get("draft")
 
         def action():
-            kind = input["kind"]
+            kind = enum_value(input["kind"])
             if kind == "new_translation":
                 if not input.get("work_slug"):
                     raise bad_input("Give `workSlug`.", "workSlug")
                 work = service.work_by_slug(ctx.session, input["work_slug"])
                 c = service.propose_translation(
                     ctx.session, ctx.user, work.id, language=input.get("language") or "",
-                    title=input.get("title") or "", text=input["text"], translator=input.get("translator") or "self",
+                    title=input.get("title") or "", text=input["text"], translator=enum_value(input.get("translator")) or "self",
                     translator_name=input.get("translator_name"), source=input.get("source"),
                     licence=input.get("licence"), note=input.get("note"), submit=submit)
             elif kind == "edit_translation":
@@ -352,7 +353,8 @@ class SubmitContribution(graphene.Mutation):
 
 
 def _expected(kwargs) -> dict:
-    return {"expected_status": kwargs.get("expected_status"), "expected_revision": kwargs.get("expected_revision")}
+    return {"expected_status": enum_value(kwargs.get("expected_status")),
+            "expected_revision": kwargs.get("expected_revision")}
 
 
 _EXPECTED_STATUS = graphene.Argument(ContributionStatus, description="The status you saw; refused if it changed.")

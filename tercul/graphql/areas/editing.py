@@ -1,0 +1,264 @@
+"""Editing the catalogue: authors, works and translations (editors; deletions: admins)."""
+from __future__ import annotations
+
+import graphene
+from flask import current_app
+
+from ...services import editing
+from ..core import UserError, enum_value, run_mutation
+from .catalog import AuthorType, Form, TranslationType, WorkType
+from .contributions import _id
+
+_ERRORS = graphene.List(graphene.NonNull(UserError), required=True,
+                        description="Problems with the input; empty when it worked.")
+
+
+class AuthorInput(graphene.InputObjectType):
+    """An author's facts."""
+
+    name = graphene.String(required=True, description="Name as usually written in English.")
+    slug = graphene.String(description="URL name (new authors; made from the name when omitted).")
+    names = graphene.JSONString(description='Names in other languages: {"ru": "Шекспир"}.')
+    birth_year = graphene.Int(description="Year of birth (negative: BCE).")
+    death_year = graphene.Int(description="Year of death.")
+    country = graphene.String(description="Country or region.")
+    biography = graphene.String(description="A short biography.")
+
+
+class WorkInput(graphene.InputObjectType):
+    """A work's facts, and optionally its text."""
+
+    title = graphene.String(required=True, description="Title in the original language.")
+    language = graphene.String(required=True, description="ISO 639 code of the original.")
+    form = graphene.Field(Form, required=True, description="Poetry, prose or drama.")
+    authors = graphene.List(graphene.NonNull(graphene.String), required=True, description="Author slugs, in order.")
+    slug = graphene.String(description="URL name (new works; made from the title when omitted).")
+    genres = graphene.List(graphene.NonNull(graphene.String), description="Genre names.")
+    tags = graphene.List(graphene.NonNull(graphene.String), description="Tag names.")
+    period = graphene.String(description="Literary period.")
+    date_from = graphene.Int(description="Composition began (year).")
+    date_to = graphene.Int(description="Composition ended (year).")
+    parent = graphene.String(description="Slug of the collection it belongs to.")
+    position = graphene.Int(description="Order within the collection.")
+    source = graphene.String(description="Where the text comes from.")
+    licence = graphene.String(description="Licence or copyright status.")
+    text = graphene.String(description="Plain text, blank lines between stanzas/paragraphs; "
+                                       "required for a new work; a change is a new revision.")
+
+
+class AuthorPayload(graphene.ObjectType):
+    """The author after the change."""
+
+    author = graphene.Field(AuthorType, description="The author.")
+    errors = _ERRORS
+
+
+class WorkPayload(graphene.ObjectType):
+    """The work after the change."""
+
+    work = graphene.Field(WorkType, description="The work.")
+    errors = _ERRORS
+
+
+class TranslationPayload(graphene.ObjectType):
+    """The translation after the change."""
+
+    translation = graphene.Field(TranslationType, description="The translation.")
+    errors = _ERRORS
+
+
+class DeletePayload(graphene.ObjectType):
+    """The result of a deletion."""
+
+    ok = graphene.Boolean(required=True, description="True when it was deleted.")
+    errors = _ERRORS
+
+
+def _author_input(data) -> editing.AuthorInput:
+    names = data.get("names") or {}
+    return editing.AuthorInput(name=data["name"], slug=data.get("slug"), names=names if isinstance(names, dict) else {},
+                               birth_year=data.get("birth_year"), death_year=data.get("death_year"),
+                               country=data.get("country"), biography=data.get("biography"))
+
+
+def _work_input(data) -> editing.WorkInput:
+    return editing.WorkInput(
+        title=data["title"], language=data["language"], form=enum_value(data["form"]), authors=list(data["authors"]),
+        slug=data.get("slug"), genres=data.get("genres"), tags=data.get("tags"), period=data.get("period"),
+        date_from=data.get("date_from"), date_to=data.get("date_to"), parent=data.get("parent"),
+        position=data.get("position"), source=data.get("source"), licence=data.get("licence"),
+        text=data.get("text"))
+
+
+def _max() -> int:
+    return current_app.config["TEXT_MAX_BYTES"]
+
+
+class CreateAuthor(graphene.Mutation):
+    """Add an author (reviewers and admins)."""
+
+    class Arguments:
+        input = AuthorInput(required=True, description="The author's facts.")
+
+    Output = AuthorPayload
+
+    def mutate(root, info, input):
+        ctx = info.context
+        return run_mutation(AuthorPayload, lambda: {"author": editing.save_author(ctx.session, ctx.user,
+                                                                                   _author_input(input))})
+
+
+class UpdateAuthor(graphene.Mutation):
+    """Correct an author's facts (reviewers and admins)."""
+
+    class Arguments:
+        id = graphene.ID(required=True, description="The author.")
+        input = AuthorInput(required=True, description="The author's facts (all of them).")
+
+    Output = AuthorPayload
+
+    def mutate(root, info, id, input):
+        ctx = info.context
+        return run_mutation(AuthorPayload, lambda: {"author": editing.save_author(
+            ctx.session, ctx.user, _author_input(input), author_id=_id(id))})
+
+
+class DeleteAuthor(graphene.Mutation):
+    """Delete an author who has no works (admins)."""
+
+    class Arguments:
+        id = graphene.ID(required=True, description="The author.")
+
+    Output = DeletePayload
+
+    def mutate(root, info, id):
+        ctx = info.context
+
+        def action():
+            editing.delete_author(ctx.session, ctx.user, _id(id))
+            return {"ok": True}
+
+        return run_mutation(DeletePayload, action)
+
+
+class CreateWork(graphene.Mutation):
+    """Add a work with its text (reviewers and admins; contributors propose works through `submitContribution`)."""
+
+    class Arguments:
+        input = WorkInput(required=True, description="The work's facts and text.")
+
+    Output = WorkPayload
+
+    def mutate(root, info, input):
+        ctx = info.context
+        return run_mutation(WorkPayload, lambda: {"work": editing.save_work(
+            ctx.session, ctx.user, _work_input(input), max_bytes=_max())})
+
+
+class UpdateWork(graphene.Mutation):
+    """Correct a work's facts, or give its original a new revision (reviewers and admins)."""
+
+    class Arguments:
+        id = graphene.ID(required=True, description="The work.")
+        input = WorkInput(required=True, description="The work's facts (all of them); `text` only to change it.")
+
+    Output = WorkPayload
+
+    def mutate(root, info, id, input):
+        ctx = info.context
+        return run_mutation(WorkPayload, lambda: {"work": editing.save_work(
+            ctx.session, ctx.user, _work_input(input), work_id=_id(id), max_bytes=_max())})
+
+
+class DeleteWork(graphene.Mutation):
+    """Delete a work with its texts and translations (admins)."""
+
+    class Arguments:
+        id = graphene.ID(required=True, description="The work.")
+
+    Output = DeletePayload
+
+    def mutate(root, info, id):
+        ctx = info.context
+
+        def action():
+            editing.delete_work(ctx.session, ctx.user, _id(id))
+            return {"ok": True}
+
+        return run_mutation(DeletePayload, action)
+
+
+class CreateTranslation(graphene.Mutation):
+    """Publish a translation directly, e.g. a public-domain text with its source (reviewers and admins;
+    contributors propose translations through `submitContribution`)."""
+
+    class Arguments:
+        work_id = graphene.ID(required=True, description="The work translated.")
+        language = graphene.String(required=True, description="ISO 639 code.")
+        title = graphene.String(required=True, description="Title in the translation's language.")
+        text = graphene.String(required=True, description="Plain text, shaped like the original.")
+        translator_name = graphene.String(description="The translator's name.")
+        source = graphene.String(description="Where the text comes from.")
+        licence = graphene.String(description="Licence or copyright status.")
+
+    Output = TranslationPayload
+
+    def mutate(root, info, work_id, language, title, text, translator_name=None, source=None, licence=None):
+        ctx = info.context
+        return run_mutation(TranslationPayload, lambda: {"translation": editing.create_translation(
+            ctx.session, ctx.user, _id(work_id), language=language, title=title, text=text,
+            translator_name=translator_name, source=source, licence=licence, max_bytes=_max())})
+
+
+class UpdateTranslation(graphene.Mutation):
+    """Correct a translation's facts or (un)publish it (reviewers and admins). Its text changes
+    through an edit contribution (`submitContribution` with kind EDIT_TRANSLATION)."""
+
+    class Arguments:
+        id = graphene.ID(required=True, description="The translation.")
+        title = graphene.String(description="New title.")
+        translator_name = graphene.String(description="The named translator.")
+        source = graphene.String(description="Where the text comes from.")
+        licence = graphene.String(description="Licence or copyright status.")
+        published = graphene.Boolean(description="Publish (true) or withdraw from readers (false).")
+
+    Output = TranslationPayload
+
+    def mutate(root, info, id, **fields):
+        ctx = info.context
+        return run_mutation(TranslationPayload, lambda: {"translation": editing.update_translation(
+            ctx.session, ctx.user, _id(id), **fields)})
+
+
+class DeleteTranslation(graphene.Mutation):
+    """Delete a translation and its revisions (admins)."""
+
+    class Arguments:
+        id = graphene.ID(required=True, description="The translation.")
+
+    Output = DeletePayload
+
+    def mutate(root, info, id):
+        ctx = info.context
+
+        def action():
+            editing.delete_translation(ctx.session, ctx.user, _id(id))
+            return {"ok": True}
+
+        return run_mutation(DeletePayload, action)
+
+
+class Query(graphene.ObjectType):
+    pass
+
+
+class Mutation(graphene.ObjectType):
+    create_author = CreateAuthor.Field(description=CreateAuthor.__doc__)
+    update_author = UpdateAuthor.Field(description=UpdateAuthor.__doc__)
+    delete_author = DeleteAuthor.Field(description=DeleteAuthor.__doc__)
+    create_work = CreateWork.Field(description=CreateWork.__doc__)
+    update_work = UpdateWork.Field(description=UpdateWork.__doc__)
+    delete_work = DeleteWork.Field(description=DeleteWork.__doc__)
+    create_translation = CreateTranslation.Field(description=CreateTranslation.__doc__)
+    update_translation = UpdateTranslation.Field(description=UpdateTranslation.__doc__)
+    delete_translation = DeleteTranslation.Field(description=DeleteTranslation.__doc__)
