@@ -18,12 +18,26 @@ Mapping of the interface:
 from __future__ import annotations
 
 import json
+import warnings
 from collections import OrderedDict
 from typing import Iterable, Sequence
 from urllib.parse import parse_qs, urlparse
 
 from .interface import (FACETS, AuthorDocument, AuthorHit, Filters, IndexedState, PassageHit, SearchBackend,
                         SearchRequest, SearchResults, TextDocument, passage_uid)
+
+with warnings.catch_warnings():
+    # weaviate-client imports authlib's httpx integration, which announces a rename of its
+    # own and sets its warning to "always" when imported: import it first, then ignore
+    try:
+        import authlib.deprecate  # noqa: F401
+    except ImportError:
+        pass
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import weaviate  # noqa: F401
+    import weaviate.classes.aggregate  # noqa: F401
+    import weaviate.classes.config  # noqa: F401
+    import weaviate.classes.query  # noqa: F401
 
 ARRAY_FACETS = {"author", "genre", "tag", "available"}
 FACET_CANDIDATES = 500
