@@ -398,21 +398,14 @@ _ORDER = {
 }
 
 
-def browse_works(session: Session, filters: BrowseFilters, *, page: int = 1, per_page: int = 50,
-                 notices: Sequence[str] = ()) -> BrowseResult:
-    """One page of works matching ``filters``, with the facets to refine them.
-
-    Unknown author, genre or tag slugs are dropped from the filters and explained in
-    ``notices`` rather than showing an empty page.
-    """
-    notices = list(notices)
-    per_page = page_size(per_page)
+def _resolve_slugs(session: Session, filters: BrowseFilters, notices: list[str]
+                   ) -> tuple[BrowseFilters, dict[str, int], dict[str, str | None]]:
+    """Author, genre and tag slugs to ids in one query; unknown ones dropped and explained."""
     names: dict[str, str | None] = {"author": None, "genre": None, "tag": None}
     lookups = [(name, model, getattr(filters, name)) for name, model in
                (("author", Author), ("genre", Genre), ("tag", Tag)) if getattr(filters, name)]
     ids: dict[str, int] = {}
     if lookups:
-        # one query resolves every slug filter
         parts = [select(literal_column(f"'{name}'").label("kind"), model.id, model.name).where(model.slug == slug)
                  for name, model, slug in lookups]
         for kind, row_id, name in session.execute(union_all(*parts) if len(parts) > 1 else parts[0]):
@@ -422,7 +415,31 @@ def browse_works(session: Session, filters: BrowseFilters, *, page: int = 1, per
             if name not in ids:
                 notices.append(f"There is no {name} “{slug[:60]}”, so that filter is not applied.")
                 filters = replace(filters, **{name: None})
+    return filters, ids, names
 
+
+def find_works(session: Session, filters: BrowseFilters, *, offset: int, limit: int
+               ) -> tuple[int, list[Work], list[str]]:
+    """(total, works, notices) for ``filters``: the browse rules as model objects, for the API."""
+    notices: list[str] = []
+    filters, ids, _ = _resolve_slugs(session, filters, notices)
+    conditions = _browse_conditions(filters, ids)
+    total = session.scalar(select(func.count()).select_from(Work).where(*conditions)) or 0
+    works = list(session.scalars(select(Work).where(*conditions).order_by(*_ORDER[filters.sort]())
+                                 .offset(offset).limit(limit))) if limit > 0 and offset < total else []
+    return total, works, notices
+
+
+def browse_works(session: Session, filters: BrowseFilters, *, page: int = 1, per_page: int = 50,
+                 notices: Sequence[str] = ()) -> BrowseResult:
+    """One page of works matching ``filters``, with the facets to refine them.
+
+    Unknown author, genre or tag slugs are dropped from the filters and explained in
+    ``notices`` rather than showing an empty page.
+    """
+    notices = list(notices)
+    per_page = page_size(per_page)
+    filters, ids, names = _resolve_slugs(session, filters, notices)
     conditions = _browse_conditions(filters, ids)
     count = _cached(f"count:{sorted(filters.args(sort=DEFAULT_SORT).items())}", COUNT_TTL,
                     lambda: session.scalar(select(func.count()).select_from(Work).where(*conditions)) or 0)
