@@ -87,6 +87,8 @@ def tercul_env(database: Path) -> dict[str, str]:
         "TERCUL_ENV": "development",
         "SECRET_KEY": "benchmark-only-secret-key-benchmark-only",
         "RATELIMIT_ENABLED": "false",  # the benchmark is one client hammering the server
+        # measure serving pages, not the search indexing that a new library queues
+        "JOBS_IN_PROCESS": "false",
         "TERCUL_INSTANCE": str(OUT / "instance"),
     })
     env.pop("REDIS_URL", None)

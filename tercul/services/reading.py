@@ -1201,7 +1201,9 @@ class WorkPage:
     authors: list[tuple[str, str]]
     genres: list[tuple[str, str]]
     tags: list[tuple[str, str]]
-    translations: list[TranslationInfo]
+    translations: list[TranslationInfo]  # all of them (the reader's choices)
+    translations_listed: list[TranslationInfo]  # the page of them listed
+    translations_pagination: Pagination
     reader: ReaderView | None
     parent: tuple[str, str] | None  # (slug, title) of the collection
     siblings: tuple[tuple[str, str] | None, tuple[str, str] | None]  # previous and next part
@@ -1276,7 +1278,7 @@ def choose_columns(requested: Sequence[str] | None, available: Sequence[Translat
 
 def work_page(session: Session, slug: str, *, requested: Sequence[str] | None = None, part: str | None = None,
               line: str | None = None, swap: bool = False, parts_page: int = 1, per_page: int = 50,
-              preferred_languages: Sequence[str] = ()) -> WorkPage:
+              translations_page: int = 1, preferred_languages: Sequence[str] = ()) -> WorkPage:
     """Everything the work page shows, in a fixed number of queries.
 
     ``requested`` are translation keys to read beside the original (see
@@ -1307,7 +1309,10 @@ def work_page(session: Session, slug: str, *, requested: Sequence[str] | None = 
         chosen, more = choose_columns(requested, translations, work.language, preferred_languages)
         notices += more
         reader = _reader(session, work, translations, chosen, part, line, swap, notices)
-    return WorkPage(work=work, authors=authors, genres=genres, tags=tags, translations=translations, reader=reader,
+    listed = Pagination(translations_page, page_size(per_page), len(translations))
+    return WorkPage(work=work, authors=authors, genres=genres, tags=tags, translations=translations,
+                    translations_listed=translations[listed.offset:listed.offset + listed.per_page],
+                    translations_pagination=listed, reader=reader,
                     parent=parent, siblings=siblings, parts=parts, parts_pagination=parts_pagination,
                     notices=notices)
 

@@ -56,6 +56,7 @@ def work(slug: str):
     preferred = [lang for lang, _q in request.accept_languages if lang != "*"][:4]
     part, line, swap = request.args.get("part"), request.args.get("line"), _flag("swap")
     parts_page, per_page = reading.parse_page(request.args.get("page")), _page_size()
+    translations_page = reading.parse_page(request.args.get("tpage"))
     stamp = _work_stamp(slug)
     if stamp is None:
         abort(404, f"There is no work “{slug[:80]}” in the library.")
@@ -63,12 +64,13 @@ def work(slug: str):
     def build():
         try:
             page = reading.work_page(db.session, slug, requested=requested, part=part, line=line, swap=swap,
-                                     parts_page=parts_page, per_page=per_page, preferred_languages=preferred)
+                                     parts_page=parts_page, per_page=per_page, translations_page=translations_page,
+                                     preferred_languages=preferred)
         except NotFound as exc:
             abort(404, exc.message)
         return {"page": page, "view": page.reader, "slug": page.work.slug}
 
-    key = ("work", slug, stamp.version, requested, part, line, swap, parts_page, per_page,
+    key = ("work", slug, stamp.version, requested, part, line, swap, parts_page, translations_page, per_page,
            tuple(preferred) if requested is None else ())
     response = render_cached("reading/work.html", "reading/_work.html", "reading/_reader.html", key, build,
                              WORK_HTML_TTL, title=stamp.title)

@@ -304,3 +304,16 @@ def test_collection_query_count_does_not_grow_with_parts(client, session, count_
     collection("small", 3)
     collection("large", 40)
     assert _statements(client, count_queries, "/works/small") == _statements(client, count_queries, "/works/large")
+
+
+def test_long_translation_lists_are_paginated(app, client, library):
+    app.config["PAGE_SIZE"] = 2
+    try:
+        first = html(client.get("/works/the-lantern-keeper?with=de"))
+        second = html(client.get("/works/the-lantern-keeper?with=de&tpage=2"))
+    finally:
+        app.config["PAGE_SIZE"] = 50
+    listed = re.compile(r'<span class="t-lang">([^<]+)</span>')
+    assert listed.findall(first) == ["Arabic", "German"] and listed.findall(second) == ["French"]
+    assert 'href="/works/the-lantern-keeper?with=de&amp;tpage=2#translations"' in first
+    assert first.count('<option value="fr"') == 2  # every translation can still be chosen
