@@ -109,3 +109,22 @@ def paginate(conn_type, args: dict[str, Any], count: Callable[[], int],
     offset, limit = page_window(args, total)
     items = fetch(offset, limit) if limit > 0 else []
     return build_connection(conn_type, items, offset, total)
+
+
+def paginate_pages(conn_type, args: dict[str, Any], fetch: Callable[[int, int], tuple[Sequence[Any], int]]):
+    """A connection over a service that pages by number: ``fetch(page, per_page)`` gives
+    (items, total). At most three small reads, whatever the cursor."""
+    page_window({k: args[k] for k in ("first", "last") if k in args}, 0)  # checks page sizes
+    if "last" not in args and args.get("after") is None and args.get("before") is None:
+        items, total = fetch(1, args.get("first", DEFAULT_PAGE))
+        return build_connection(conn_type, list(items), 0, total)
+    total = fetch(1, 1)[1]
+    offset, limit = page_window(args, total)
+    if limit <= 0:
+        return build_connection(conn_type, [], offset, total)
+    page = offset // limit + 1
+    items = list(fetch(page, limit)[0])
+    start = offset - (page - 1) * limit
+    if start:
+        items = (items + list(fetch(page + 1, limit)[0]))[start:start + limit]
+    return build_connection(conn_type, items, offset, total)

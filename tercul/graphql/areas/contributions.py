@@ -1,13 +1,11 @@
 """Contributions and review: the same service functions as /contribute and /review."""
 from __future__ import annotations
 
-from typing import Callable
-
 import graphene
 
 from ...services import contributions as service
 from ..core import UserError, bad_input, enum_value, run_mutation
-from ..pagination import DEFAULT_PAGE, build_connection, connection, connection_args, page_window
+from ..pagination import connection, connection_args, paginate_pages
 from .accounts import UserType
 from .catalog import TranslationType, WorkType
 
@@ -211,24 +209,6 @@ class QueueFilter(graphene.InputObjectType):
     older_than_days = graphene.Int(description="Only those waiting at least this many days (1, 7 or 30).")
 
 
-def _paged(args: dict, fetch: Callable[[int, int], tuple[list, int]]):
-    """A connection over a service that pages by page number (at most three small reads)."""
-    page_window({k: args[k] for k in ("first", "last") if k in args}, 0)  # checks page sizes
-    if "last" not in args and args.get("after") is None and args.get("before") is None:
-        items, total = fetch(1, args.get("first", DEFAULT_PAGE))
-        return build_connection(ContributionSummaryConnection, items, 0, total)
-    total = fetch(1, 1)[1]
-    offset, limit = page_window(args, total)
-    if limit <= 0:
-        return build_connection(ContributionSummaryConnection, [], offset, total)
-    page = offset // limit + 1
-    items, _ = fetch(page, limit)
-    start = offset - (page - 1) * limit
-    if start:
-        items = (items + fetch(page + 1, limit)[0])[start:start + limit]
-    return build_connection(ContributionSummaryConnection, items, offset, total)
-
-
 class Query(graphene.ObjectType):
     contribution = graphene.Field(
         ContributionType, description="One contribution (yours, or any if you review; approved ones are public).",
@@ -252,7 +232,7 @@ class Query(graphene.ObjectType):
                                               per_page=per_page)
             return result.items, result.pagination.total
 
-        return _paged(args, fetch)
+        return paginate_pages(ContributionSummaryConnection, args, fetch)
 
     def resolve_review_queue(root, info, filter=None, **args):
         ctx = info.context
@@ -269,7 +249,7 @@ class Query(graphene.ObjectType):
             queue = service.review_queue(ctx.session, ctx.user, filters, page=page, per_page=per_page)
             return queue.items, queue.pagination.total
 
-        return _paged(args, fetch)
+        return paginate_pages(ContributionSummaryConnection, args, fetch)
 
 
 def _id(value) -> int:
