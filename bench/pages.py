@@ -273,14 +273,20 @@ def run_library(kind: str, count: int, args) -> list[Result]:
         hello.wait("/hello")
         tercul.wait("/works")
         tercul.wait(work_path)
-        for name, server, path in (("hello", hello, "/hello"), ("/healthz", tercul, "/healthz"),
-                                   ("/works", tercul, "/works"),
-                                   ("work page", tercul, work_path), ("many works", tercul, others)):
-            log(f"  {kind}: {name} ...")
-            rps, p50, p99, errors = measure(server.port, path, args.connections, args.duration,
-                                            warm=isinstance(path, str))
+        pages = (("hello", hello, "/hello"), ("/healthz", tercul, "/healthz"), ("/works", tercul, "/works"),
+                 ("work page", tercul, work_path), ("many works", tercul, others))
+        runs: dict[str, list[tuple[float, float, float, int]]] = {name: [] for name, _s, _p in pages}
+        # rounds interleave the pages, so that a burst of load from elsewhere on the
+        # machine hits all of them alike; each figure is the median over the rounds
+        for round_ in range(args.rounds):
+            for name, server, path in pages:
+                log(f"  {kind}: round {round_ + 1}/{args.rounds}: {name} ...")
+                runs[name].append(measure(server.port, path, args.connections, args.duration,
+                                          warm=isinstance(path, str) and round_ == 0))
+        for name, _server, path in pages:
             label = path if isinstance(path, str) else f"{len(path)} different /works/<slug>, in turn"
-            results.append(Result(name, label, rps, p50, p99, errors))
+            rps, p50, p99 = (statistics.median(r[i] for r in runs[name]) for i in range(3))
+            results.append(Result(name, label, rps, p50, p99, sum(r[3] for r in runs[name])))
     finally:
         hello.stop()
         tercul.stop()
@@ -289,8 +295,8 @@ def run_library(kind: str, count: int, args) -> list[Result]:
 
 def report(kind: str, results: list[Result], client: str) -> str:
     hello = results[0]
-    lines = [f"library: {kind}   (load: {client}, {ARGS.connections} connections, {ARGS.duration} s per page, "
-             f"gunicorn {ARGS.workers} sync workers)",
+    lines = [f"library: {kind}   (load: {client}, {ARGS.connections} connections, {ARGS.rounds} rounds of "
+             f"{ARGS.duration} s per page, medians; gunicorn {ARGS.workers} sync workers)",
              f"{'page':<11} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs hello':>9} {'errors':>7}  path"]
     for r in results:
         lines.append(f"{r.name:<11} {r.rps:>9.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} "
@@ -308,7 +314,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--library", choices=["demo", "synthetic", "both"], default="both")
     parser.add_argument("--synthetic", type=int, default=100_000, help="works in the synthetic library")
-    parser.add_argument("--duration", type=int, default=10, help="seconds per page")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per page and round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over all pages (medians are shown)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--python-client", action="store_true", help="use the Python load generator, not wrk")
