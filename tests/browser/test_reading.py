@@ -135,7 +135,7 @@ def test_right_to_left_translation_and_narrow_screen(reader):
     t = page.locator('.seg:has(#l-1\\.1) .cell[lang="ar"]').bounding_box()
     assert t["y"] >= o["y"] + o["height"] - 1
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.goto("/works/the-lantern-keeper?with=de")
+    page.goto("/works/the-lantern-keeper?with=de#reader")
     screenshot(page, "reading-narrow")
     page.goto("/works")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -317,3 +317,25 @@ def test_long_translation_lists_are_paginated(app, client, library):
     assert listed.findall(first) == ["Arabic", "German"] and listed.findall(second) == ["French"]
     assert 'href="/works/the-lantern-keeper?with=de&amp;tpage=2#translations"' in first
     assert first.count('<option value="fr"') == 2  # every translation can still be chosen
+
+
+def _long_text(keys: tuple[str, str], n: int, word: str) -> Text:
+    return Text(divisions=[Division(key=k, kind="book", title=f"{word} {k}", lines=[
+        Line(f"{k}.{i}", f"{word} {k} line {i}") for i in range(1, n + 1)]) for k in keys])
+
+
+def test_parts_of_translations_divided_differently(client, session):
+    """A part's translation lines come from the same divisions, else from the explicit
+    links into the part, else from the same share of the translation's text."""
+    work = make_work("long", stanzas=1)
+    catalog.set_work_text(session, work, _long_text(("a", "b"), 200, "Original"))
+    links = {f"{k}.{i}": [f"{'a' if k == 'x' else 'b'}.{i}"] for k in ("x", "y") for i in range(1, 201)}
+    catalog.upsert_translation(session, work, language="de", title="Verknüpft", translator_name="Links",
+                               text=_long_text(("x", "y"), 200, "Verknüpft"), alignment=links)
+    catalog.upsert_translation(session, work, language="fr", title="Sans liens", translator_name="Part",
+                               text=_long_text(("p", "q"), 200, "Part"))
+    second = html(client.get("/works/long?with=de&with=fr&part=b"))
+    assert 'id="l-b.1"' in second and 'id="l-a.1"' not in second
+    assert "Verknüpft y line 1<" in second and "Verknüpft x line 1<" not in second  # by the links
+    assert "Part q line 1<" in second and "Part p line 1<" not in second  # by its share of the text
+    assert 'data-a="b.7">Verknüpft y line 7' in second
