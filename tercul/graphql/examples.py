@@ -11,7 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "api" / "EXAMPLES.md"
-_BLOCK = re.compile(r"^### (?P<title>.+?)\n(?P<body>.*?)(?=^### |\Z)", re.S | re.M)
+_BLOCK = re.compile(r"^### (?P<title>.+?)\n(?P<body>.*?)(?=^##|\Z)", re.S | re.M)
+_AS = re.compile(r"^as: (?P<who>\w+)", re.M)
 _CODE = re.compile(r"```(?P<lang>graphql|json)\n(?P<code>.*?)```", re.S)
 
 
@@ -24,6 +25,8 @@ def load_examples(path: Path = EXAMPLES) -> list[dict]:
         codes = {m["lang"]: m["code"] for m in _CODE.finditer(block["body"])}
         if "graphql" not in codes:
             continue
+        who = _AS.search(block["body"])
         examples.append({"title": block["title"].strip(), "query": codes["graphql"].strip(),
-                         "variables": json.loads(codes["json"]) if "json" in codes else None})
+                         "variables": json.loads(codes["json"]) if "json" in codes else None,
+                         "as": who["who"] if who else "anyone"})
     return examples

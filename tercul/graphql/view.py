@@ -220,4 +220,5 @@ def _hide_suggestions(message: str) -> str:
 def _examples() -> list[dict[str, str]]:
     from .examples import load_examples
 
-    return load_examples()
+    # the read-only examples as tabs; mutations need a token and are in api/EXAMPLES.md
+    return [e for e in load_examples() if e["query"].lstrip().startswith(("query", "{"))]
