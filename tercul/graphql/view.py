@@ -19,6 +19,7 @@ from graphql import (GraphQLError, GraphQLSyntaxError, OperationDefinitionNode, 
                      specified_rules, validate)
 
 from ..extensions import csrf, db
+from ..security import CONTENT_SECURITY_POLICY, talisman
 from ..services import tokens
 from ..services.errors import DomainError
 from . import ratelimit
@@ -41,8 +42,13 @@ class RequestRejected(Exception):
         self.headers = headers or {}
 
 
+# GraphiQL's stylesheet embeds its fonts as data: URLs; everything else stays as strict
+_GRAPHIQL_CSP = {**CONTENT_SECURITY_POLICY, "font-src": "'self' data:"}
+
+
 @bp.route("/graphql", methods=["GET", "POST"])
 @csrf.exempt  # checked below, only where a browser session is used for a mutation
+@talisman(content_security_policy=_GRAPHIQL_CSP, content_security_policy_nonce_in=["script-src"])
 def graphql_endpoint():
     """Run GraphQL operations (GET: queries only), or show GraphiQL to a browser."""
     if request.method == "GET" and "query" not in request.args and request.accept_mimetypes.accept_html:
