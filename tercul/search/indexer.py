@@ -75,7 +75,7 @@ def reindex(session: Session, backend: SearchBackend, *, embed: bool = True, cle
     """Rebuild the index from the database: texts and authors first, then embeddings."""
     work_ids = work_ids if work_ids is not None else documents.work_ids_with_texts(session)
     if clear:
-        backend.clear()
+        backend.clear(keep_vectors=True)  # still-current passages keep their embeddings
     counts = {"works": 0, "texts": 0, "passages": 0, "authors": 0, "embedded": 0}
     bulk = getattr(backend, "bulk", None)
     context = bulk() if bulk else _nullcontext()

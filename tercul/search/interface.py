@@ -206,8 +206,8 @@ class SearchBackend(abc.ABC):
         """Everything verification needs to compare the index with the database."""
 
     @abc.abstractmethod
-    def clear(self) -> None:
-        """Empty the index (before a full rebuild)."""
+    def clear(self, keep_vectors: bool = False) -> None:
+        """Empty the index (before a full rebuild); embeddings stay if ``keep_vectors``."""
 
     @abc.abstractmethod
     def generation(self) -> str:

@@ -540,10 +540,13 @@ class TantivyBackend(SearchBackend):
         found, matrix = self.vectors.get(list(uids))
         return {u: row for u, row in zip(found, matrix)}
 
-    def clear(self) -> None:
+    def clear(self, keep_vectors: bool = False) -> None:
+        """Empty the keyword index, and the vectors unless ``keep_vectors``: a vector is keyed
+        by its passage's revision, so a rebuild can reuse every one that is still current."""
         with self._writer() as writer:
             writer.delete_all_documents()
-        self.vectors.clear()
+        if not keep_vectors:
+            self.vectors.clear()
 
     def compact_vectors(self) -> None:
         """Merge vector segments, dropping those of passages no longer indexed."""

@@ -205,7 +205,8 @@ class WeaviateBackend(SearchBackend):
                 missing.add(uid)
         return missing
 
-    def clear(self) -> None:
+    def clear(self, keep_vectors: bool = False) -> None:
+        # Weaviate keeps vectors on the objects: a rebuild there starts empty
         for kind in ("Passage", "Text", "Author"):
             name = f"{self.prefix}{kind}"
             if self.client.collections.exists(name):
