@@ -697,7 +697,7 @@ def browse_authors(session: Session, *, page: int = 1, per_page: int = 50, lette
 @dataclass
 class AuthorPage:
     author: Author
-    names: list[tuple[str, str]]  # (language, name) in other languages
+    names: list[tuple[str, str]]  # (language, name) where it differs from the author's name
     works: list[WorkCard]
     pagination: Pagination
     languages: list[str]  # languages the author wrote in
@@ -711,7 +711,7 @@ def author_page(session: Session, slug: str, *, page: int = 1, per_page: int = 5
     per_page = page_size(per_page)
     names = [(lang, name) for lang, name in session.execute(
         select(AuthorName.language, AuthorName.name).where(AuthorName.author_id == author.id)
-        .order_by(AuthorName.language))]
+        .order_by(AuthorName.language)) if name != author.name]
     conditions = [Work.parent_id.is_(None),
                   exists().where(WorkAuthor.work_id == Work.id, WorkAuthor.author_id == author.id)]
     stats = session.execute(select(Work.language, func.count()).where(*conditions).group_by(Work.language)).all()
