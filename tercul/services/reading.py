@@ -522,6 +522,8 @@ def _work_cards(session: Session, rows) -> list[WorkCard]:
                                           .order_by(both.c.owner, both.c.language)):
         if owner_id in cards:
             cards[owner_id].translation_languages.append(lang)
+    for card in cards.values():  # by name, as readers look for them
+        card.translation_languages.sort(key=language_name)
     # parts counts (collections) and first lines (works with a text), in one query
     revisions = {r.current_revision_id: r.id for r in rows if r.current_revision_id is not None}
     queries = []
