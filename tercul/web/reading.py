@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, request
 
 from ..extensions import cache, db
 from ..services import reading
+from ..services.alignment import ReaderView
 from ..services.errors import NotFound
 from ..services.languages import language_name
 from .htmx import render_cached, render_page
@@ -135,7 +136,7 @@ def century_label(century: int) -> str:
 
 
 @bp.app_template_global()
-def reader_args(view: reading.ReaderView, **changes: Any) -> dict[str, Any]:
+def reader_args(view: ReaderView, **changes: Any) -> dict[str, Any]:
     """Query arguments that reproduce the reading view ``view``, with ``changes`` applied."""
     args: dict[str, Any] = {"with": list(view.selected) or [""]}
     if view.part is not None and len(view.parts) > 1:
@@ -147,7 +148,7 @@ def reader_args(view: reading.ReaderView, **changes: Any) -> dict[str, Any]:
 
 
 @bp.app_template_global()
-def reader_args_for(view: reading.ReaderView):
+def reader_args_for(view: ReaderView):
     """``reader_args`` bound to ``view``, for macros that build links to other parts."""
     return lambda **changes: reader_args(view, **changes)
 
