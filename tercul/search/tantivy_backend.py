@@ -314,7 +314,7 @@ class TantivyBackend(SearchBackend):
         want = request.offset + request.limit
         scored = self._semantic_candidates(searcher, request, max(SEMANTIC_CANDIDATES, want * 3))
         ranked = self._by_uid(searcher, scored)
-        self._sort_ranked(ranked, request)
+        self._sort_ranked(searcher, ranked, request)
         hits = self._hits(searcher, self._load(searcher, ranked[request.offset:want]), request)
         return SearchResults(hits=hits, total=len(ranked), facets=self._candidate_facets(searcher, request, ranked),
                              exact=False)
@@ -333,15 +333,15 @@ class TantivyBackend(SearchBackend):
             semantic.update(self.vectors.score(np.asarray(request.query_vector, dtype=np.float32), missing))
         fused = fuse(keyword, semantic, alpha)
         ranked = self._by_uid(searcher, fused)
-        self._sort_ranked(ranked, request)
+        self._sort_ranked(searcher, ranked, request)
         want = request.offset + request.limit
         hits = self._hits(searcher, self._load(searcher, ranked[request.offset:want]), request)
         return SearchResults(hits=hits, total=len(ranked), facets=self._candidate_facets(searcher, request, ranked),
                              exact=False)
 
-    def _sort_ranked(self, ranked: list[dict], request: SearchRequest) -> None:
+    def _sort_ranked(self, searcher, ranked: list[dict], request: SearchRequest) -> None:
         if request.sort in ("date", "title") and ranked:
-            metas = self._text_meta(self._searcher(), [g["key"] for g in ranked if not g["key"].startswith("a:")])
+            metas = self._text_meta(searcher, [g["key"] for g in ranked if not g["key"].startswith("a:")])
             if request.sort == "date":
                 ranked.sort(key=lambda g: (metas.get(g["key"], {}).get("year") is None,
                                            metas.get(g["key"], {}).get("year") or 0))

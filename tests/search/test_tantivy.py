@@ -91,3 +91,11 @@ def test_fuse_scales_each_list():
     assert fused[2] == pytest.approx(0.5 * 0 + 0.5 * 1.0)
     assert fused[1] == pytest.approx(0.5) and fused[3] == pytest.approx(0.0)
     assert list(dict(fuse({1: 1.0}, {2: 1.0}, 0.0))) == [1]
+
+
+def test_semantic_results_sort_by_date_and_title(indexed, backend):
+    by_date = run(backend, "songs and music", mode="semantic", sort="date")
+    years = [h.year for h in by_date.hits]
+    assert years == sorted(years) and len(years) >= 3
+    by_title = run(backend, "songs and music", mode="hybrid", sort="title")
+    assert len(by_title.hits) >= 3
