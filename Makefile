@@ -7,7 +7,7 @@ PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-sqlite test-postgres services browser demo bench clean
+.PHONY: setup run test test-sqlite test-postgres services browser demo bench bench-search clean
 
 setup: $(VENV)/.deps static/vendor/.stamp
 	@$(BIN)/tercul demo --download-only >/dev/null
@@ -61,6 +61,10 @@ test-postgres:
 
 bench: setup
 	$(BIN)/python bench/pages.py
+
+# search: latency, index build and size, memory, recall/nDCG (builds bench/out/search once; long)
+bench-search: setup
+	$(BIN)/python bench/search.py --ann --pad-vectors 1000000
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor instance .cache
