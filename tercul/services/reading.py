@@ -139,6 +139,22 @@ def library_generation() -> int:
     return _generation()
 
 
+def library_version(session: Session) -> str:
+    """Changes when a work, translation or author is added (newest ids: three index look-ups).
+
+    Lists cached under it show additions at once; other changes wait for their TTL.
+    """
+    row = session.connection().execute(select(
+        select(func.max(Work.id)).scalar_subquery(), select(func.max(Translation.id)).scalar_subquery(),
+        select(func.max(Author.id)).scalar_subquery())).one()
+    return f"{_generation()}:{row[0]}:{row[1]}:{row[2]}"
+
+
+def invalidate_work(slug: str) -> None:
+    """Forget a work's cached stamp (call after changing the work or its translations)."""
+    cache.delete(f"reading:stamp:{slug}")
+
+
 def invalidate_library() -> None:
     """Forget cached counts and facets (call after imports and publications).
 
@@ -411,7 +427,7 @@ def find_works(session: Session, filters: BrowseFilters, *, offset: int, limit: 
 
 
 def browse_works(session: Session, filters: BrowseFilters, *, page: int = 1, per_page: int = 50,
-                 notices: Sequence[str] = ()) -> BrowseResult:
+                 notices: Sequence[str] = (), version: str | None = None) -> BrowseResult:
     """One page of works matching ``filters``, with the facets to refine them.
 
     Unknown author, genre or tag slugs are dropped from the filters and explained in
@@ -421,7 +437,8 @@ def browse_works(session: Session, filters: BrowseFilters, *, page: int = 1, per
     per_page = page_size(per_page)
     filters, ids, names = _resolve_slugs(session, filters, notices)
     conditions = _browse_conditions(filters, ids)
-    count = _cached(f"count:{sorted(filters.args(sort=DEFAULT_SORT).items())}", COUNT_TTL,
+    version = version or library_version(session)
+    count = _cached(f"count:{version}:{sorted(filters.args(sort=DEFAULT_SORT).items())}", COUNT_TTL,
                     lambda: session.scalar(select(func.count()).select_from(Work).where(*conditions)) or 0)
     pagination = Pagination(page, per_page, count)
     cards: list[WorkCard] = []

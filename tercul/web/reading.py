@@ -38,12 +38,15 @@ def works():
     filters, notices = reading.clean_browse_args(request.args)
     page, per_page = reading.parse_page(request.args.get("page")), _page_size()
 
+    version = reading.library_version(db.session)
+
     def build():
-        result = reading.browse_works(db.session, filters, page=page, per_page=per_page, notices=notices)
+        result = reading.browse_works(db.session, filters, page=page, per_page=per_page, notices=notices,
+                                      version=version)
         return {"result": result, "sorts": reading.SORTS}
 
-    # results may lag the library by as long as its counts do
-    key = ("works", reading.library_generation(), sorted(filters.args().items()), page, per_page, tuple(notices))
+    # additions show at once (they change the version); other changes within COUNT_TTL
+    key = ("works", version, sorted(filters.args().items()), page, per_page, tuple(notices))
     return render_cached("reading/works.html", "reading/_browse.html", "reading/_browse.html", key, build,
                          reading.COUNT_TTL)
 
@@ -81,7 +84,8 @@ def work(slug: str):
 
 
 def _work_stamp(slug: str) -> reading.WorkStamp | None:
-    seconds = current_app.config.get("READING_STAMP_SECONDS", STAMP_SECONDS)
+    # tests change works between requests within a second: they read the stamp every time
+    seconds = current_app.config.get("READING_STAMP_SECONDS", 0 if current_app.testing else STAMP_SECONDS)
     key = f"reading:stamp:{slug}"
     stamp = cache.get(key) if seconds else None
     if stamp is None:

@@ -5,11 +5,13 @@ import re
 from html import unescape
 
 import pytest
+from sqlalchemy import select
 
 from tercul.extensions import cache
 from tercul.importers.bundle_model import Division, Line, Text
+from tercul.models import Work
 from tercul.services import catalog
-from tests.factories import AuthorFactory, make_work
+from tests.factories import AuthorFactory, make_work, poem_text
 from tests.reading_samples import seed_reading_library
 
 
@@ -339,3 +341,16 @@ def test_parts_of_translations_divided_differently(client, session):
     assert "Verknüpft y line 1<" in second and "Verknüpft x line 1<" not in second  # by the links
     assert "Part q line 1<" in second and "Part p line 1<" not in second  # by its share of the text
     assert 'data-a="b.7">Verknüpft y line 7' in second
+
+
+def test_cached_pages_show_changes_at_once(client, session):
+    make_work("first", title="First Light", translations=("de",))
+    assert titles(html(client.get("/works"))) == ["First Light"]
+    assert 'lang="fr"' not in html(client.get("/works/first?with=de"))
+    make_work("second", title="Second Wind")  # a new work changes the library's version
+    assert titles(html(client.get("/works"))) == ["First Light", "Second Wind"]
+    work = session.scalar(select(Work).where(Work.slug == "first"))
+    catalog.upsert_translation(session, work, language="fr", title="Première lumière",
+                               text=poem_text(2, 4, lang_mark="[fr] "))
+    page = html(client.get("/works/first?with=de"))  # a new translation changes the work's stamp
+    assert '<option value="fr">French</option>' in page
