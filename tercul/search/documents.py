@@ -184,3 +184,8 @@ def work_id_of(session: Session, entity: str, entity_id: int) -> int | None:
     if entity == "translation":
         return session.scalar(select(Translation.work_id).where(Translation.id == entity_id))
     return None
+
+
+def translation_ids_of(session: Session, work_id: int) -> list[int]:
+    """Every translation of a work, published or not."""
+    return list(session.scalars(select(Translation.id).where(Translation.work_id == work_id)))

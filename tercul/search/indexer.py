@@ -48,25 +48,29 @@ def embed_missing(backend: SearchBackend, texts: Iterable[TextDocument],
 
 
 def index_entity(session: Session, backend: SearchBackend, entity: str, entity_id: int, *,
-                 embed: bool = True) -> int:
+                 embed: bool = True) -> dict[tuple[str, int], int]:
     """Bring the index up to date for a work, a translation (its work) or an author.
 
-    Returns the number of texts written. Texts that left the library are removed.
+    Returns what was indexed: (entity, id) -> the revision read, for every text of the
+    work, so that pending requests about older revisions of them can be skipped. Texts
+    that left the library (deleted or unpublished) are removed from the index.
     """
     if entity == "author":
         authors = documents.load_authors(session, [entity_id])
         backend.replace_authors(authors, delete=[] if authors else [f"a:{entity_id}"])
-        return 0
-    gone = [text_key(entity, entity_id)]
+        return {}
     work_id = documents.work_id_of(session, entity, entity_id)
     texts = documents.load_texts(session, [work_id]) if work_id is not None else []
     present = {t.key for t in texts}
-    backend.replace_texts(texts, delete=[k for k in gone if k not in present])
+    gone = {text_key(entity, entity_id)}
+    if work_id is not None:
+        gone |= {text_key("translation", tid) for tid in documents.translation_ids_of(session, work_id)}
+    backend.replace_texts(texts, delete=sorted(gone - present))
     if work_id is not None:
         backend.replace_authors(documents.load_authors(session, documents.author_ids_of_works(session, [work_id])))
     if embed:
         embed_missing(backend, texts)
-    return len(texts)
+    return {(t.entity, t.entity_id): t.revision_id for t in texts}
 
 
 def reindex(session: Session, backend: SearchBackend, *, embed: bool = True, clear: bool = True,

@@ -33,17 +33,21 @@ LEASE_SECONDS = 600
 MAX_BACKOFF = 3600
 
 
-def _index(session: Session, entry: OutboxEntry) -> None:
+def _index(session: Session, entry: OutboxEntry) -> dict[tuple[str, int], int]:
     from ..search import get_backend
     from ..search.indexer import index_entity
     from ..services.search import invalidate_search
 
-    index_entity(session, get_backend(), entry.entity, entry.entity_id)
+    covered = index_entity(session, get_backend(), entry.entity, entry.entity_id)
     invalidate_search()
+    return covered
 
 
-# topic -> handler; topics without one (``analyse``, until its issue) stay pending, untouched
-HANDLERS: dict[str, Callable[[Session, OutboxEntry], None]] = {"index": _index}
+# topic -> handler; a handler returns what it covered, (entity, id) -> the revision it saw,
+# so that pending rows of the same topic about those revisions or older ones are done too
+# (a work's texts are indexed together: 500 UDHR translations are one job, not 500).
+# Topics without a handler (``analyse``, until its issue) stay pending, untouched.
+HANDLERS: dict[str, Callable[[Session, OutboxEntry], dict[tuple[str, int], int] | None]] = {"index": _index}
 
 
 def _settings() -> tuple[int, int]:
@@ -128,19 +132,21 @@ def run_entry(session: Session, entry_id: int) -> str:
     if handler is None:
         session.rollback()
         return "skipped"
-    topic, entity, entity_id, version = entry.topic, entry.entity, entry.entity_id, entry.version
+    topic, entity, entity_id = entry.topic, entry.entity, entry.entity_id
     try:
-        handler(session, entry)
+        covered = handler(session, entry) or {}
         session.commit()  # the handler's reads end here; the bookkeeping below starts with a write
         now = utcnow()
-        # older requests for the same entity are covered: the handler indexed its current state
-        session.execute(
-            update(OutboxEntry)
-            .where(OutboxEntry.topic == topic, OutboxEntry.entity == entity, OutboxEntry.entity_id == entity_id,
-                   OutboxEntry.processed_at.is_(None), OutboxEntry.dead_at.is_(None),
-                   or_(OutboxEntry.id == entry_id, OutboxEntry.version.is_(None),
-                       OutboxEntry.version <= (version if version is not None else -1)))
-            .values(processed_at=now, last_error=None).execution_options(synchronize_session=False))
+        done = update(OutboxEntry).values(processed_at=now, last_error=None).execution_options(
+            synchronize_session=False)
+        session.execute(done.where(OutboxEntry.id == entry_id))
+        # requests about revisions the handler saw, or older ones, are covered by its work
+        pending = and_(OutboxEntry.topic == topic, OutboxEntry.processed_at.is_(None), OutboxEntry.dead_at.is_(None))
+        items = sorted(covered.items())
+        for start in range(0, len(items), 200):
+            session.execute(done.where(pending, or_(*(
+                and_(OutboxEntry.entity == e, OutboxEntry.entity_id == i, OutboxEntry.version <= rev)
+                for (e, i), rev in items[start:start + 200]))))
         session.commit()
         return "done"
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the row and retried

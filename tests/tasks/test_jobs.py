@@ -22,7 +22,7 @@ def test_publishing_is_indexed_by_draining_the_outbox(session, app_backend):
     session.commit()
     assert len(pending(session)) == 2
     outcomes = jobs.drain(session)
-    assert outcomes == {"done": 2}  # the original and the translation
+    assert outcomes == {"done": 1, "skipped": 1}  # one job indexes all the texts of a work
     assert pending(session) == []
     assert len(pending(session, "analyse")) == 2  # not this issue's: left untouched
     assert indexer.verify(session, app_backend) == []
@@ -77,3 +77,19 @@ def test_older_requests_for_the_same_entity_are_covered(session, app_backend):
     session.commit()
     assert len(pending(session)) == 2
     assert jobs.drain(session) == {"done": 1, "skipped": 1}
+
+
+def test_one_job_covers_the_texts_of_a_work_and_drops_unpublished_ones(session, app_backend):
+    work = make_work(translations=("de", "fr", "it"))
+    session.commit()
+    assert len(pending(session)) == 4
+    assert jobs.drain(session) == {"done": 1, "skipped": 3}
+    german = next(t for t in work.translations if t.language == "de")
+    german.status = "unpublished"
+    from tercul.services import outbox
+
+    outbox.enqueue(session, "index", "work", work.id, work.current_revision_id)
+    session.commit()
+    assert jobs.drain(session) == {"done": 1}
+    assert f"t:{german.id}" not in app_backend.state().texts
+    assert indexer.verify(session, app_backend) == []
