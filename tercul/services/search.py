@@ -300,6 +300,7 @@ def invalidate_search() -> None:
     """Forget every cached search (called after the index changes)."""
     try:
         cache.set("search:generation", time.time_ns(), timeout=0)
+        cache.delete("search:known-values")  # a new language or author is a filter value now
     except Exception:  # noqa: BLE001 - a cache outage must not fail an index job
         pass
 
