@@ -15,12 +15,14 @@ the rows (a fixed number of queries) and assembles the pages.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Mapping, Sequence
 
 import langcodes
-from sqlalchemy import and_, exists, func, literal_column, or_, select, union_all
+from flask import current_app
+from sqlalchemy import and_, bindparam, exists, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from ..extensions import cache
@@ -120,14 +122,31 @@ class Pagination:
         return out
 
 
-def _cached(key: str, ttl: int, build):
-    """``build()`` through the app cache; the key carries the cache generation."""
+def _cached(key: str, ttl: int, build, *, pinned: bool = False):
+    """``build()`` through the app cache; the key carries the cache generation.
+
+    ``pinned`` values (the facets: a second to compute on a large library) are also
+    kept in this process for ``ttl``, so that a busy cache evicting them (rendered
+    pages come and go) does not make a reader wait for them to be computed again.
+    """
     full = f"reading:{_generation()}:{key}"
+    pinned = pinned and not current_app.testing  # tests change the library between requests
+    if pinned:
+        held = _PINNED.get(full)
+        if held is not None and held[0] > time.monotonic():
+            return held[1]
     value = cache.get(full)
     if value is None:
         value = build()
         cache.set(full, value, timeout=ttl)
+    if pinned:
+        if len(_PINNED) > 64:
+            _PINNED.clear()
+        _PINNED[full] = (time.monotonic() + ttl, value)
     return value
+
+
+_PINNED: dict[str, tuple[float, Any]] = {}
 
 
 def _generation() -> int:
@@ -144,10 +163,14 @@ def library_version(session: Session) -> str:
 
     Lists cached under it show additions at once; other changes wait for their TTL.
     """
-    row = session.connection().execute(select(
-        select(func.max(Work.id)).scalar_subquery(), select(func.max(Translation.id)).scalar_subquery(),
-        select(func.max(Author.id)).scalar_subquery())).one()
+    row = session.connection().execute(_LIBRARY_VERSION).one()
     return f"{_generation()}:{row[0]}:{row[1]}:{row[2]}"
+
+
+# built once: these run on every browse and work page, cached or not
+_LIBRARY_VERSION = select(
+    select(func.max(Work.id)).scalar_subquery(), select(func.max(Translation.id)).scalar_subquery(),
+    select(func.max(Author.id)).scalar_subquery())
 
 
 def invalidate_work(slug: str) -> None:
@@ -161,6 +184,7 @@ def invalidate_library() -> None:
     Counts otherwise refresh within :data:`FACETS_TTL` seconds on their own.
     """
     cache.set("reading:generation", _generation() + 1, timeout=0)
+    _PINNED.clear()
 
 
 # --------------------------------------------------------------------------- browsing
@@ -342,7 +366,7 @@ class BrowseResult:
 
 def browse_facets(session: Session) -> Facets:
     """Library-wide choices and counts for the filters (cached for :data:`FACETS_TTL`)."""
-    return _cached("facets", FACETS_TTL, lambda: _build_facets(session))
+    return _cached("facets", FACETS_TTL, lambda: _build_facets(session), pinned=True)
 
 
 def _build_facets(session: Session) -> Facets:
@@ -687,7 +711,7 @@ def browse_authors(session: Session, *, page: int = 1, per_page: int = 50, lette
                 .group_by(WorkAuthor.author_id, Work.language)):
             cards[author_id].works += n
             cards[author_id].languages.append(lang)
-    letters = _cached("author-letters", FACETS_TTL, lambda: sorted(
+    letters = _cached("author-letters", FACETS_TTL, pinned=True, build=lambda: sorted(
         {c.upper() for c in session.scalars(select(func.substr(Author.sort_name, 1, 1)).distinct()) if c and c.isalpha()}))
     return AuthorsResult(authors=[cards[r.id] for r in rows], pagination=pagination, letter=letter,
                          language=language, letters=letters, notices=notices)
@@ -785,14 +809,17 @@ def work_stamp(session: Session, slug: str) -> WorkStamp | None:
     collection) are not in it: content cached under it must also expire.
     """
     # Core on the session's connection: this runs on every work page, cached or not
-    row = session.connection().execute(
-        select(Work.id, Work.title, Work.updated_at, Work.current_revision_id,
-               select(func.count(Translation.id)).where(Translation.work_id == Work.id).scalar_subquery(),
-               select(func.max(Translation.updated_at)).where(Translation.work_id == Work.id).scalar_subquery())
-        .where(Work.slug == slug)).first()
+    row = session.connection().execute(_WORK_STAMP, {"slug": slug}).first()
     if row is None:
         return None
     return WorkStamp(title=row[1], version=f"{row[0]}:{row[2]}:{row[3]}:{row[4]}:{row[5]}")
+
+
+_WORK_STAMP = select(
+    Work.id, Work.title, Work.updated_at, Work.current_revision_id,
+    select(func.count(Translation.id)).where(Translation.work_id == Work.id).scalar_subquery(),
+    select(func.max(Translation.updated_at)).where(Translation.work_id == Work.id).scalar_subquery(),
+).where(Work.slug == bindparam("slug"))
 
 
 def choose_columns(requested: Sequence[str] | None, available: Sequence[TranslationInfo], original_language: str,
