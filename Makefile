@@ -59,8 +59,11 @@ test-postgres:
 	@echo "== tests on PostgreSQL ($(TEST_DATABASE_URL)) =="
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# load generator for the benchmarks (Debian's wrk)
 bench: setup
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/graphql.py
 
 # search: latency, index build and size, memory, recall/nDCG (builds bench/out/search once; long)
 bench-search: setup

@@ -53,6 +53,18 @@ def graphql_schema(output: str | None) -> None:
     click.echo(f"wrote {path}")
 
 
+def _after_bulk_load() -> None:
+    """After an import: fresh planner statistics (SQLite has none until ANALYZE) and
+    forget cached counts, so that pages show the new library at once."""
+    from sqlalchemy import text
+
+    from .services.reading import invalidate_library
+
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
+    invalidate_library()
+
+
 def _quiet_parsers() -> None:
     # parsers log each file they skip (INFO); on the command line the summary is enough
     if current_app.config.get("LOG_LEVEL") != "DEBUG":
@@ -111,6 +123,8 @@ def import_command(fmt: str, paths: tuple[str, ...]) -> None:
     except BundleError as exc:
         db.session.rollback()
         _fail(f"{exc}\nnothing was imported")
+    if report.created or report.updated:
+        _after_bulk_load()
     click.echo(report.summary())
 
 
@@ -136,6 +150,7 @@ def export_command(path: str) -> None:
 @with_appcontext
 def demo(offline: bool, download_only: bool) -> None:
     """Build the demo library from public-domain sources (downloaded once, cached)."""
+    from .importers import BundleError
     from .importers import demo as demo_library
 
     _quiet_parsers()
@@ -144,10 +159,15 @@ def demo(offline: bool, download_only: bool) -> None:
             for path in demo_library.fetch_sources(offline):
                 click.echo(f"source ready: {path}")
             return
-        demo_library.build(db.session, offline=offline, echo=click.echo)
+        report = demo_library.build(db.session, offline=offline, echo=click.echo)
     except demo_library.SourceUnavailable as exc:
         db.session.rollback()
         _fail(str(exc))
+    except BundleError as exc:
+        db.session.rollback()
+        _fail(f"{exc}\nnothing was imported")
+    if report.created or report.updated:
+        _after_bulk_load()
 
 
 @click.command("seed")
@@ -159,7 +179,8 @@ def seed(count: int, random_seed: int) -> None:
     """Generate realistic synthetic works with translations (for benchmarks)."""
     from .importers.synthetic import generate
 
-    generate(db.session, count, seed=random_seed, echo=click.echo)
+    if generate(db.session, count, seed=random_seed, echo=click.echo):
+        _after_bulk_load()
 
 
 @click.group("users")
