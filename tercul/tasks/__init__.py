@@ -70,6 +70,7 @@ class Relay:
         self._start_lock = threading.Lock()
         self._caught_up = False
         self._released = False
+        self._stopping = False
 
     def kick(self) -> None:
         if self._thread is None or not self._thread.is_alive():
@@ -78,6 +79,13 @@ class Relay:
                     self._thread = threading.Thread(target=self._loop, name="tercul-relay", daemon=True)
                     self._thread.start()
         self._event.set()
+
+    def stop(self, timeout: float = 10) -> None:
+        """End the thread (tests; a server just exits)."""
+        self._stopping = True
+        self._event.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
 
     def catch_up(self) -> None:
         """Once per process: rows left by CLI commands or a previous server."""
@@ -89,9 +97,11 @@ class Relay:
         from ..extensions import db
         from . import jobs
 
-        while True:
+        while not self._stopping:
             self._event.wait(timeout=30)
             self._event.clear()
+            if self._stopping:
+                break
             wait = None
             with self.app.app_context():
                 try:

@@ -26,6 +26,8 @@ def embedded_app(tmp_path):
         upgrade()
         db.session.remove()
     yield app
+    # the thread must not outlive the test: later tests swap db.session for their own
+    app.extensions["tercul.relay"].stop()
     from tercul.search import forget_backends
 
     forget_backends()
