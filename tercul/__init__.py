@@ -103,7 +103,16 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # A request that changes data takes SQLite's write lock when its transaction begins:
+    # a deferred transaction that reads, then writes after another connection (the
+    # embedded job relay) committed, fails at once with "database is locked".
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if _writing_request() else "BEGIN")
+
+
+def _writing_request() -> bool:
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 def _migrations_dir():
