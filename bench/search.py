@@ -309,7 +309,7 @@ def quality(app, results: dict) -> float:
     return results["best_alpha"]
 
 
-def ann_comparison(app, results: dict, repeats: int = 4) -> None:
+def ann_comparison(app, results: dict, repeats: int = 3) -> None:
     """Exact search over the real passage embeddings (float32, float16, int8) against
     HNSW libraries, at the library's size and at ``repeats`` times it (real vectors with a
     little noise): latency, recall@10 against exact float32, build time, memory."""

@@ -30,8 +30,8 @@ from .interface import (FACETS, AuthorDocument, AuthorHit, Filters, IndexedState
 from .vectors import VectorStore
 
 SCHEMA_VERSION = 3
-KEYWORD_CANDIDATES = 200  # keyword hits considered for hybrid fusion
-SEMANTIC_CANDIDATES = 200
+KEYWORD_CANDIDATES = 150  # keyword hits considered for hybrid fusion
+SEMANTIC_CANDIDATES = 150
 MAX_COLLECT = 4000  # passages collected to fill a page of texts
 FACET_CANDIDATES = 1000  # a query's facets count the texts among this many best passages
 FACET_SIZE = 40
@@ -282,7 +282,10 @@ class TantivyBackend(SearchBackend):
             found = searcher.search(q, limit=len(uids), count=False)
             return {int(u) for u in searcher.fast_field_values("uid", [a for _s, a in found.hits])}
 
-        return self.vectors.search(np.asarray(request.query_vector, dtype=np.float32), k, live=live)
+        # filters reject candidates: ask the graph for more at once (it asks again if still short)
+        oversample = 4.0 if request.filters or request.query.excluded else 1.2
+        return self.vectors.search(np.asarray(request.query_vector, dtype=np.float32), k, live=live,
+                                   oversample=oversample)
 
     def _by_uid(self, searcher, scored: list[tuple[int, float]]) -> list[dict]:
         """Group scored passages (uid, score) by text, best first; drops uids not indexed."""

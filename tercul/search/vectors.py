@@ -39,9 +39,27 @@ class Segment:
     vectors: np.ndarray | None  # float32 rows (small segments), None for ANN segments
     ann: object | None  # usearch Index (memory-mapped view)
 
+    def __post_init__(self) -> None:
+        self.order = np.argsort(self.keys, kind="stable")
+        self.sorted_keys = self.keys[self.order]
+
     @property
     def count(self) -> int:
         return len(self.keys)
+
+    def rows_of(self, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(mask of ``wanted`` present here, their row numbers) by binary search."""
+        return sorted_lookup(self.sorted_keys, self.order, wanted)
+
+
+def sorted_lookup(sorted_keys: np.ndarray, order: np.ndarray | None, wanted: np.ndarray):
+    if not len(sorted_keys):
+        return np.zeros(len(wanted), dtype=bool), np.empty(0, dtype=np.int64)
+    pos = np.searchsorted(sorted_keys, wanted)
+    clipped = np.minimum(pos, len(sorted_keys) - 1)
+    mask = sorted_keys[clipped] == wanted
+    rows = clipped[mask] if order is None else order[clipped[mask]]
+    return mask, rows
 
 
 class VectorStore:
@@ -120,10 +138,11 @@ class VectorStore:
         if not len(wanted):
             return set()
         self.refresh()
-        return set(int(u) for u in wanted[~np.isin(wanted, self._all_keys)])
+        present, _rows = sorted_lookup(self._all_keys, None, wanted)
+        return set(int(u) for u in wanted[~present])
 
     def search(self, query: np.ndarray, k: int, live: Callable[[list[int]], set[int]] | None = None,
-               oversample: int = 4) -> list[tuple[int, float]]:
+               oversample: float = 1.2) -> list[tuple[int, float]]:
         """The ``k`` nearest live passages as (uid, cosine similarity), best first.
 
         ``live`` keeps the uids that are in the index and pass the filters; when it
@@ -131,7 +150,7 @@ class VectorStore:
         """
         self.refresh()
         query = np.asarray(query, dtype=np.float32)
-        want = max(k * oversample, k + 16)
+        want = max(int(k * oversample), k + 16)
         for _round in range(4):
             candidates = self._nearest(query, want)
             if live is None:
@@ -178,7 +197,7 @@ class VectorStore:
         for seg in reversed(self._segments):  # newest first
             if not len(remaining):
                 break
-            mask = np.isin(remaining, seg.keys)
+            mask, where = seg.rows_of(remaining)
             if not mask.any():
                 continue
             here = remaining[mask]
@@ -186,9 +205,7 @@ class VectorStore:
                 vecs = np.asarray(seg.ann.get(here), dtype=np.float32).reshape(len(here), DIM)
                 vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
             else:
-                order = np.argsort(seg.keys)
-                pos = order[np.searchsorted(seg.keys, here, sorter=order)]
-                vecs = seg.vectors[pos]
+                vecs = seg.vectors[where]
             out_keys.extend(int(u) for u in here)
             rows.append(vecs)
             remaining = remaining[~mask]
