@@ -132,7 +132,7 @@ def _cached(key: str, ttl: int, build, *, pinned: bool = False):
     full = f"reading:{_generation()}:{key}"
     pinned = pinned and not current_app.testing  # tests change the library between requests
     if pinned:
-        held = _PINNED.get(full)
+        held = _pinned().get(full)
         if held is not None and held[0] > time.monotonic():
             return held[1]
     value = cache.get(full)
@@ -140,13 +140,18 @@ def _cached(key: str, ttl: int, build, *, pinned: bool = False):
         value = build()
         cache.set(full, value, timeout=ttl)
     if pinned:
-        if len(_PINNED) > 64:
-            _PINNED.clear()
-        _PINNED[full] = (time.monotonic() + ttl, value)
+        pinned_values = _pinned()
+        if len(pinned_values) > 64:
+            pinned_values.clear()
+        pinned_values[full] = (time.monotonic() + ttl, value)
     return value
 
 
-_PINNED: dict[str, tuple[float, Any]] = {}
+def _pinned() -> dict[str, tuple[float, Any]]:
+    """This application's pinned values (one process may hold several apps: tests do)."""
+    from flask import current_app
+
+    return current_app.extensions.setdefault("tercul.reading.pinned", {})
 
 
 def _generation() -> int:
@@ -184,7 +189,7 @@ def invalidate_library() -> None:
     Counts otherwise refresh within :data:`FACETS_TTL` seconds on their own.
     """
     cache.set("reading:generation", _generation() + 1, timeout=0)
-    _PINNED.clear()
+    _pinned().clear()
 
 
 # --------------------------------------------------------------------------- browsing

@@ -98,11 +98,13 @@ def screenshot(page, name: str) -> Path:
 def reading_library(live_app):
     """The made-up library of ``tests/reading_samples.py``, committed into the live database."""
     from tercul.extensions import cache, db
+    from tercul.services.reading import invalidate_library
     from tests.reading_samples import seed_reading_library
 
     with live_app.app_context():
         seed_reading_library(db.session)
         db.session.commit()
         cache.clear()
+        invalidate_library()
         db.session.remove()
     return live_app
