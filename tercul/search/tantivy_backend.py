@@ -174,9 +174,18 @@ class TantivyBackend(SearchBackend):
 
     def _combine(self, main: Query | None, filters: Filters, doctypes: tuple[str, ...],
                  skip: str | None = None) -> Query:
-        clauses = [self._doctype(*doctypes)] + self._filter_clauses(filters, skip)
-        if main is not None:
+        clauses = self._filter_clauses(filters, skip)
+        if main is None:
+            clauses.append(self._doctype(*doctypes))
+        else:
+            # Words only occur in passages and authors (text documents have no text), so
+            # no "doctype is passage" clause: intersecting with millions of passages would
+            # cost more than the words themselves. Authors are left out when asked to.
             clauses.append((Occur.Must, main))
+            if "author" not in doctypes:
+                clauses.append((Occur.MustNot, Query.term_query(self.schema, "doctype", "author")))
+        if len(clauses) == 1 and clauses[0][0] == Occur.Must:
+            return clauses[0][1]
         return Query.boolean_query(clauses)
 
     # search ---------------------------------------------------------------
@@ -270,7 +279,7 @@ class TantivyBackend(SearchBackend):
     def _semantic_candidates(self, searcher, request: SearchRequest, k: int) -> list[tuple[int, float]]:
         if request.query_vector is None:
             return []
-        base = [self._doctype("passage")] + self._filter_clauses(request.filters)
+        base = self._filter_clauses(request.filters)  # the uid set below selects passages only
         for word in request.query.excluded:
             if folded := analysis.term(word):
                 base.append((Occur.MustNot, Query.term_query(self.schema, "text", folded)))
