@@ -50,6 +50,7 @@ def save_author(session: Session, actor: User | None, data: AuthorInput, *, auth
     author = catalog.upsert_author(session, slug=slug, name=data.name, names=data.names or {},
                                    birth_year=data.birth_year, death_year=data.death_year, country=data.country,
                                    biography=data.biography)
+    outbox.enqueue(session, "index", "author", author.id, None)
     _invalidate()
     return author
 
@@ -107,13 +108,15 @@ def save_work(session: Session, actor: User | None, data: WorkInput, *, work_id:
     if data.text is not None:
         check_body(data.text, max_bytes)
         text = parse_plain_text(data.text, data.form)
-    work, _ = catalog.upsert_work(session, catalog.WorkFields(
+    work, changed = catalog.upsert_work(session, catalog.WorkFields(
         slug=slug, title=data.title, language=data.language, form=data.form, authors=data.authors,
         genres=data.genres or [], tags=data.tags or [], period=data.period, date_from=data.date_from,
         date_to=data.date_to, parent=data.parent, position=data.position, source=data.source,
         licence=data.licence), created_by_id=editor.id)
-    if text is not None:
-        catalog.set_work_text(session, work, text, created_by_id=editor.id)
+    text_changed = text is not None and catalog.set_work_text(session, work, text, created_by_id=editor.id)
+    if changed and not text_changed:
+        # facts the index holds (title, authors, tags...) changed without a new text
+        outbox.enqueue(session, "index", "work", work.id, work.current_revision_id)
     _invalidate()
     return work
 

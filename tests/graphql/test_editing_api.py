@@ -69,3 +69,18 @@ def test_translations_created_updated_and_deleted(gql, session):
     _, deleted = gql('mutation($id: ID!) { deleteTranslation(id: $id) { ok } }', {"id": t["id"]},
                      headers=bearer(session, admin))
     assert deleted["data"]["deleteTranslation"]["ok"] is True
+
+
+def test_metadata_changes_ask_for_reindexing(gql, session):
+    AuthorFactory(slug="bea")
+    editor = UserFactory(role="reviewer")
+    headers = bearer(session, editor)
+    work_input = {"title": "Salt", "language": "en", "form": "POETRY", "authors": ["bea"], "text": "one\ntwo"}
+    work_id = gql(CREATE, {"input": work_input}, headers=headers)[1]["data"]["createWork"]["work"]["id"]
+    before = len(session.scalars(select(OutboxEntry).where(OutboxEntry.entity == "work",
+                                                           OutboxEntry.entity_id == int(work_id))).all())
+    gql("""mutation($id: ID!, $input: WorkInput!) { updateWork(id: $id, input: $input) { errors { message } } }""",
+        {"id": work_id, "input": {**work_input, "title": "Salt and Iron", "text": None}}, headers=headers)
+    after = session.scalars(select(OutboxEntry).where(OutboxEntry.entity == "work",
+                                                      OutboxEntry.entity_id == int(work_id))).all()
+    assert len(after) == before + 1 and after[-1].topic == "index"
