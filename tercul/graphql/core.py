@@ -25,6 +25,14 @@ def enum_value(value):
     return getattr(value, "value", value)
 
 
+def int_id(value, name: str = "id") -> int:
+    """A GraphQL ID argument as a database id."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise bad_input(f"`{name}` must be a number.", name) from None
+
+
 def bad_input(message: str, field_name: str | None = None) -> ApiError:
     return ApiError(message, "BAD_USER_INPUT", **({"field": field_name} if field_name else {}))
 

@@ -9,7 +9,7 @@ from ...services import catalog as catalog_service
 from ...services.languages import language_name, normalize_language
 from ...services.errors import Invalid
 from .. import loaders
-from ..core import ApiError, bad_input
+from ..core import ApiError, bad_input, int_id
 from ..pagination import connection, connection_args, paginate
 
 
@@ -335,7 +335,7 @@ class Query(graphene.ObjectType):
     def resolve_translation(root, info, id=None, work_slug=None, key=None):
         session = info.context.session
         if id is not None:
-            t = session.get(Translation, _int_id(id))
+            t = session.get(Translation, int_id(id))
         elif work_slug and key:
             t = session.scalar(select(Translation).join(Work).where(Work.slug == work_slug, Translation.key == key))
         else:
@@ -361,19 +361,12 @@ class Query(graphene.ObjectType):
                      by_form=[FormCount(form=f, works=n) for f, n in s.by_form])
 
 
-def _int_id(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise bad_input("`id` must be a number.", "id") from None
-
-
 def _one(info, model, slug, id):
     session = info.context.session
     if (slug is None) == (id is None):
         raise bad_input("Pass exactly one of `slug` and `id`.")
     if id is not None:
-        return session.get(model, _int_id(id))
+        return session.get(model, int_id(id))
     return session.scalar(select(model).where(model.slug == slug))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import graphene
 
 from ...services import contributions as service
-from ..core import UserError, bad_input, enum_value, run_mutation
+from ..core import UserError, bad_input, enum_value, int_id, run_mutation
 from ..pagination import connection, connection_args, paginate_pages
 from .accounts import UserType
 from .catalog import TranslationType, WorkType
@@ -222,7 +222,7 @@ class Query(graphene.ObjectType):
         filter=graphene.Argument(QueueFilter, description="Narrow the queue."), **connection_args())
 
     def resolve_contribution(root, info, id):
-        return service.get_contribution(info.context.session, info.context.user, _id(id))
+        return service.get_contribution(info.context.session, info.context.user, int_id(id))
 
     def resolve_contributions(root, info, status=None, **args):
         ctx = info.context
@@ -250,13 +250,6 @@ class Query(graphene.ObjectType):
             return queue.items, queue.pagination.total
 
         return paginate_pages(ContributionSummaryConnection, args, fetch)
-
-
-def _id(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise bad_input("`id` must be a number.", "id") from None
 
 
 _ERRORS = graphene.List(graphene.NonNull(UserError), required=True,
@@ -318,7 +311,7 @@ class SubmitContribution(graphene.Mutation):
             elif kind == "edit_translation":
                 if not input.get("translation_id"):
                     raise bad_input("Give `translationId`.", "translationId")
-                c = service.propose_edit(ctx.session, ctx.user, _id(input["translation_id"]), text=input["text"],
+                c = service.propose_edit(ctx.session, ctx.user, int_id(input["translation_id"], "translationId"), text=input["text"],
                                          title=input.get("title"), note=input.get("note"), submit=submit)
             else:
                 c = service.propose_work(
@@ -359,7 +352,7 @@ class ReviseContribution(graphene.Mutation):
         ctx = info.context
         changes = {"title": title} if title is not None else {}
         return run_mutation(ContributionPayload, lambda: {"contribution": service.revise_contribution(
-            ctx.session, ctx.user, _id(id), text=text, comment=comment, submit=not draft, **_expected(kwargs),
+            ctx.session, ctx.user, int_id(id), text=text, comment=comment, submit=not draft, **_expected(kwargs),
             **changes)})
 
 
@@ -377,7 +370,7 @@ class WithdrawContribution(graphene.Mutation):
     def mutate(root, info, id, comment=None, **kwargs):
         ctx = info.context
         return run_mutation(ContributionPayload, lambda: {"contribution": service.withdraw_contribution(
-            ctx.session, ctx.user, _id(id), comment=comment, **_expected(kwargs))})
+            ctx.session, ctx.user, int_id(id), comment=comment, **_expected(kwargs))})
 
 
 def _decision(name: str, doc: str, comment_required: bool):
@@ -387,7 +380,7 @@ def _decision(name: str, doc: str, comment_required: bool):
     def mutate(root, info, id, comment=None, **kwargs):
         ctx = info.context
         return run_mutation(ContributionPayload, lambda: {"contribution": decide(
-            ctx.session, ctx.user, _id(id), comment=comment, **_expected(kwargs))})
+            ctx.session, ctx.user, int_id(id), comment=comment, **_expected(kwargs))})
 
     arguments = type("Arguments", (), {
         "id": graphene.ID(required=True, description="The contribution."),

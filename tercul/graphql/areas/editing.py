@@ -5,9 +5,8 @@ import graphene
 from flask import current_app
 
 from ...services import editing
-from ..core import UserError, enum_value, run_mutation
+from ..core import UserError, enum_value, int_id, run_mutation
 from .catalog import AuthorType, Form, TranslationType, WorkType
-from .contributions import _id
 
 _ERRORS = graphene.List(graphene.NonNull(UserError), required=True,
                         description="Problems with the input; empty when it worked.")
@@ -90,6 +89,23 @@ def _work_input(data) -> editing.WorkInput:
         text=data.get("text"))
 
 
+def _deletion(name: str, delete, doc: str, what: str):
+    """A delete mutation: ``delete(session, actor, id)`` from the editing service."""
+
+    def mutate(root, info, id):
+        ctx = info.context
+
+        def action():
+            delete(ctx.session, ctx.user, int_id(id))
+            return {"ok": True}
+
+        return run_mutation(DeletePayload, action)
+
+    arguments = type("Arguments", (), {"id": graphene.ID(required=True, description=f"The {what}.")})
+    return type(name, (graphene.Mutation,), {"__doc__": doc, "Arguments": arguments, "Output": DeletePayload,
+                                             "mutate": mutate})
+
+
 def _max() -> int:
     return current_app.config["TEXT_MAX_BYTES"]
 
@@ -120,25 +136,11 @@ class UpdateAuthor(graphene.Mutation):
     def mutate(root, info, id, input):
         ctx = info.context
         return run_mutation(AuthorPayload, lambda: {"author": editing.save_author(
-            ctx.session, ctx.user, _author_input(input), author_id=_id(id))})
+            ctx.session, ctx.user, _author_input(input), author_id=int_id(id))})
 
 
-class DeleteAuthor(graphene.Mutation):
-    """Delete an author who has no works (admins)."""
-
-    class Arguments:
-        id = graphene.ID(required=True, description="The author.")
-
-    Output = DeletePayload
-
-    def mutate(root, info, id):
-        ctx = info.context
-
-        def action():
-            editing.delete_author(ctx.session, ctx.user, _id(id))
-            return {"ok": True}
-
-        return run_mutation(DeletePayload, action)
+DeleteAuthor = _deletion("DeleteAuthor", editing.delete_author, "Delete an author who has no works (admins).",
+                         "author")
 
 
 class CreateWork(graphene.Mutation):
@@ -167,25 +169,11 @@ class UpdateWork(graphene.Mutation):
     def mutate(root, info, id, input):
         ctx = info.context
         return run_mutation(WorkPayload, lambda: {"work": editing.save_work(
-            ctx.session, ctx.user, _work_input(input), work_id=_id(id), max_bytes=_max())})
+            ctx.session, ctx.user, _work_input(input), work_id=int_id(id), max_bytes=_max())})
 
 
-class DeleteWork(graphene.Mutation):
-    """Delete a work with its texts and translations (admins)."""
-
-    class Arguments:
-        id = graphene.ID(required=True, description="The work.")
-
-    Output = DeletePayload
-
-    def mutate(root, info, id):
-        ctx = info.context
-
-        def action():
-            editing.delete_work(ctx.session, ctx.user, _id(id))
-            return {"ok": True}
-
-        return run_mutation(DeletePayload, action)
+DeleteWork = _deletion("DeleteWork", editing.delete_work, "Delete a work with its texts and translations (admins).",
+                       "work")
 
 
 class CreateTranslation(graphene.Mutation):
@@ -206,7 +194,7 @@ class CreateTranslation(graphene.Mutation):
     def mutate(root, info, work_id, language, title, text, translator_name=None, source=None, licence=None):
         ctx = info.context
         return run_mutation(TranslationPayload, lambda: {"translation": editing.create_translation(
-            ctx.session, ctx.user, _id(work_id), language=language, title=title, text=text,
+            ctx.session, ctx.user, int_id(work_id, "workId"), language=language, title=title, text=text,
             translator_name=translator_name, source=source, licence=licence, max_bytes=_max())})
 
 
@@ -227,25 +215,11 @@ class UpdateTranslation(graphene.Mutation):
     def mutate(root, info, id, **fields):
         ctx = info.context
         return run_mutation(TranslationPayload, lambda: {"translation": editing.update_translation(
-            ctx.session, ctx.user, _id(id), **fields)})
+            ctx.session, ctx.user, int_id(id), **fields)})
 
 
-class DeleteTranslation(graphene.Mutation):
-    """Delete a translation and its revisions (admins)."""
-
-    class Arguments:
-        id = graphene.ID(required=True, description="The translation.")
-
-    Output = DeletePayload
-
-    def mutate(root, info, id):
-        ctx = info.context
-
-        def action():
-            editing.delete_translation(ctx.session, ctx.user, _id(id))
-            return {"ok": True}
-
-        return run_mutation(DeletePayload, action)
+DeleteTranslation = _deletion("DeleteTranslation", editing.delete_translation,
+                              "Delete a translation and its revisions (admins).", "translation")
 
 
 class Query(graphene.ObjectType):
