@@ -164,10 +164,3 @@ def compare_structure(original: Text, translation: Text, form: str) -> list[Stru
     for i, t in enumerate(t_leaves[len(o_leaves):], start=len(o_leaves) + 1):
         warnings.append(StructureWarning(t.key, f"{unit.capitalize()} {i} has no counterpart in the original."))
     return warnings
-
-
-def text_to_plain(text: Text) -> str:
-    """The inverse of :func:`parse_plain_text` (for editing a published text)."""
-    return "\n\n".join(
-        "\n".join(" " * line.indent + line.text for line in division.lines)
-        for division in leaf_divisions(text))

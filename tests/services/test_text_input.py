@@ -4,8 +4,7 @@ import pytest
 from samples import sample_bundle
 from tercul.services.diff import diff_texts, word_pieces
 from tercul.services.errors import Invalid
-from tercul.services.text_input import (check_body, compare_structure, decode_upload, parse_plain_text,
-                                        text_to_plain)
+from tercul.services.text_input import check_body, compare_structure, decode_upload, parse_plain_text
 
 
 def original_poem():
@@ -49,8 +48,10 @@ def test_prose_paragraphs_map_to_the_original_lines():
 
 
 def test_round_trip_to_plain_text():
+    from tercul.services.contributions import plain_text_for_editing
+
     body = "a\n  b\n\nc"
-    assert text_to_plain(parse_plain_text(body, "poetry")) == body
+    assert plain_text_for_editing(parse_plain_text(body, "poetry"), "poetry") == body
 
 
 @pytest.mark.parametrize("body, message", [
