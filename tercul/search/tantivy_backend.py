@@ -2,8 +2,14 @@
 
 Layout under ``SEARCH_INDEX_PATH``: ``keyword/`` (tantivy) and ``vectors/``
 (:mod:`tercul.search.vectors`). Three kinds of documents share the keyword index:
-``passage`` (searched), ``text`` (one per text: facets for browsing, what was
-indexed, for verification, and what a hit shows) and ``author``.
+``passage`` (searched), ``text`` (one per text: facets for browsing, its title words,
+what was indexed, for verification, and what a hit shows) and ``author``.
+
+A keyword query over passages is one flat OR of term queries, with no boost and no
+other clause when there are no filters: that is the shape tantivy answers with
+block-max WAND, skipping the blocks of common words that cannot reach the top. Titles
+are matched in a second, small query over the text documents (one per text, not one
+per passage), and their score is added to the passages of those texts.
 
 Writers (the workers, or the in-process relay) take a file lock, so several processes
 can share one index folder; readers reload when tantivy's ``meta.json`` changes.
@@ -29,14 +35,14 @@ from .interface import (FACETS, AuthorDocument, AuthorHit, Filters, IndexedState
                         SearchRequest, SearchResults, TextDocument, passage_uid)
 from .vectors import VectorStore
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: titles on text documents, not on every passage
 KEYWORD_CANDIDATES = 150  # keyword hits considered for hybrid fusion
 SEMANTIC_CANDIDATES = 150
 MAX_COLLECT = 4000  # passages collected to fill a page of texts
 FACET_CANDIDATES = 1000  # a query's facets count the texts among this many best passages
 FACET_SIZE = 40
+TITLE_CANDIDATES = 50  # texts whose title matches, added to (or raising) the keyword results
 TITLE_BOOST = 0.4
-AUTHOR_BOOST = 1.5
 
 
 def build_schema() -> tantivy.Schema:
@@ -108,35 +114,30 @@ class TantivyBackend(SearchBackend):
 
     # query building ------------------------------------------------------
 
-    def _word_terms(self, searcher, word: str) -> list[tuple[str, str, float]]:
-        """(field, term, boost) for one word: folded in the text and the title, and stemmed
-        in each language whose stem field has the term (absent terms cost nothing but a
-        clause each, and a query has many words)."""
+    def _word_terms(self, searcher, word: str) -> list[tuple[str, str]]:
+        """(field, term) for one word: folded in the text, and stemmed in each language
+        whose stem field has the term (absent terms would cost a clause each, and a query
+        has many words)."""
         folded = analysis.term(word)
         if not folded:
             return []
-        terms = [("text", folded, 1.0), ("title", folded, TITLE_BOOST)]
-        seen = set()
+        terms = [("text", folded)]
         for stemmer, field in zip(analysis.all_stemmers(), self._stems):
             stem = analysis.term(word, stemmer)
-            if stem and (field, stem) not in seen and searcher.doc_freq(field, stem):
-                seen.add((field, stem))
-                terms.append((field, stem, 1.0))
+            if stem and (field, stem) not in terms and searcher.doc_freq(field, stem):
+                terms.append((field, stem))
         return terms
 
     def _text_query(self, request: SearchRequest, searcher=None) -> Query | None:
         """The words and phrases of the query (None when there is nothing to match).
 
-        Words are one flat OR (ranked by BM25, so passages with more of the words come
-        first, and a misremembered word does not lose the line); that keeps tantivy's
-        block-max WAND effective. Phrases must match; -words must not."""
+        Words are one flat OR of term queries (ranked by BM25, so passages with more of
+        the words come first, and a misremembered word does not lose the line): tantivy
+        answers that shape with block-max WAND. Phrases must match; -words must not."""
         searcher = searcher or self._searcher()
         q = request.query
-        shoulds = []
-        for word in dict.fromkeys(q.terms):
-            for field, term, boost in self._word_terms(searcher, word):
-                tq = Query.term_query(self.schema, field, term)
-                shoulds.append((Occur.Should, tq if boost == 1.0 else Query.boost_query(tq, boost)))
+        shoulds = [(Occur.Should, Query.term_query(self.schema, field, term))
+                   for word in dict.fromkeys(q.terms) for field, term in self._word_terms(searcher, word)]
         phrases = []
         for phrase in q.phrases:
             tokens = [t for w in phrase if (t := analysis.term(w))]
@@ -172,18 +173,19 @@ class TantivyBackend(SearchBackend):
     def _doctype(self, *types: str) -> tuple:
         return (Occur.Must, Query.term_set_query(self.schema, "doctype", list(types)))
 
-    def _combine(self, main: Query | None, filters: Filters, doctypes: tuple[str, ...],
+    def _combine(self, main: Query | None, filters: Filters, doctypes: tuple[str, ...] = ("text",),
                  skip: str | None = None) -> Query:
+        """``main`` (words) within the filters, or the documents of ``doctypes`` that pass them.
+
+        Words only occur in passages and authors (text documents have none), and no clause
+        is added for the document type: intersecting with millions of passages, or excluding
+        a handful of authors, would cost more than the words and stop tantivy's pruning. A
+        caller that wants no authors drops them from the hits (:func:`is_author`)."""
         clauses = self._filter_clauses(filters, skip)
         if main is None:
             clauses.append(self._doctype(*doctypes))
         else:
-            # Words only occur in passages and authors (text documents have no text), so
-            # no "doctype is passage" clause: intersecting with millions of passages would
-            # cost more than the words themselves. Authors are left out when asked to.
             clauses.append((Occur.Must, main))
-            if "author" not in doctypes:
-                clauses.append((Occur.MustNot, Query.term_query(self.schema, "doctype", "author")))
         if len(clauses) == 1 and clauses[0][0] == Occur.Must:
             return clauses[0][1]
         return Query.boolean_query(clauses)
@@ -226,41 +228,65 @@ class TantivyBackend(SearchBackend):
         return SearchResults(hits=hits, total=found.count, facets=facets)
 
     def _keyword(self, searcher, request: SearchRequest, text_query: Query) -> SearchResults:
-        """BM25 over passages (and authors), best passage per text.
+        """BM25 over passages (and authors, when there are no filters), best passage per
+        text; sorted by relevance, a text whose title has the words is raised (or added,
+        with its first lines).
 
         The best :data:`FACET_CANDIDATES` passages (more for deep pages) are the result
         set: totals and facet counts are exact when fewer passages match, and over those
         best matches otherwise (``exact`` is then False)."""
-        doctypes = ("passage",) if request.filters else ("passage", "author")
-        query = self._combine(text_query, request.filters, doctypes)
+        authors = not request.filters
+        by_relevance = not self._order(request)
         want = request.offset + request.limit
         collect = min(MAX_COLLECT, max(FACET_CANDIDATES if request.facets else 0, want * 4 + 40))
-        while True:
-            found = searcher.search(query, limit=collect, count=False, **self._order(request))
-            ranked = self._collapse(searcher, list(found.hits))
-            exact = len(found.hits) < collect
-            if exact or len(ranked) >= want or collect >= MAX_COLLECT:
-                break
-            collect = min(MAX_COLLECT, collect * 4)
+
+        def ranked_for(skip: str | None = None) -> tuple[list[dict], bool]:
+            query = self._combine(text_query, request.filters, skip=skip)
+            size = collect
+            while True:
+                found = searcher.search(query, limit=size, count=False, **self._order(request))
+                ranked = self._collapse(searcher, list(found.hits), authors)
+                exact = len(found.hits) < size
+                if exact or len(ranked) >= want or size >= MAX_COLLECT:
+                    break
+                size = min(MAX_COLLECT, size * 4)
+            if by_relevance:
+                ranked = add_titles(ranked, self._title_matches(searcher, request, skip),
+                                    new=not request.query.phrases)
+            return ranked, exact
+
+        ranked, exact = ranked_for()
         page = self._load(searcher, ranked[request.offset:want])
         hits = self._hits(searcher, page, request)
         facets = {}
         if request.facets:
-            def rerun(skip: str) -> list[int]:
-                q = self._combine(text_query, request.filters, doctypes, skip=skip)
-                return [g["tid"] for g in self._collapse(searcher, list(searcher.search(q, limit=collect,
-                                                                                        count=False).hits))]
-            facets = self._text_facets(searcher, [g["tid"] for g in ranked], request.filters, rerun)
+            facets = self._text_facets(searcher, [g["tid"] for g in ranked], request.filters,
+                                       lambda skip: [g["tid"] for g in ranked_for(skip)[0]])
         return SearchResults(hits=hits, total=len(ranked), facets=facets, exact=exact)
 
-    def _collapse(self, searcher, scored: list[tuple[float, object]]) -> list[dict]:
-        """Best passage per text (or author), in order, counting the others.
+    def _title_matches(self, searcher, request: SearchRequest, skip: str | None = None) -> dict[int, float]:
+        """The texts (by ``tid``) whose title, work title or author names have the query's
+        words, within the filters: the best :data:`TITLE_CANDIDATES`, with their BM25 score."""
+        terms = dict.fromkeys(t for w in request.query.positive_words if (t := analysis.term(w)))
+        if not terms:
+            return {}
+        words = Query.boolean_query([(Occur.Should, Query.term_query(self.schema, "title", t)) for t in terms])
+        found = searcher.search(self._combine(words, request.filters, skip=skip), limit=TITLE_CANDIDATES,
+                                count=False)
+        tids = searcher.fast_field_values("tid", [addr for _s, addr in found.hits])
+        return {int(tid): float(score) for tid, (score, _addr) in zip(tids, found.hits)}
+
+    def _collapse(self, searcher, scored: list[tuple[float, object]], authors: bool = True) -> list[dict]:
+        """Best passage per text (or author, unless ``authors`` is False), in order,
+        counting the others.
 
         Texts are told apart by a fast field, so only the best passage of each is loaded
         (by :meth:`_load`), and only for the page shown."""
         groups: OrderedDict[int, dict] = OrderedDict()
         tids = searcher.fast_field_values("tid", [addr for _s, addr in scored])
         for (score, addr), tid in zip(scored, tids):
+            if not authors and is_author(tid):
+                continue
             group = groups.get(tid)
             if group is None:
                 groups[tid] = {"key": number_key(tid), "tid": tid, "score": float(score), "addr": addr,
@@ -272,7 +298,7 @@ class TantivyBackend(SearchBackend):
     @staticmethod
     def _load(searcher, page: list[dict]) -> list[dict]:
         for g in page:
-            if g["doc"] is None:
+            if g["doc"] is None and g["addr"] is not None:
                 g["doc"] = searcher.doc(g["addr"])
         return page
 
@@ -334,10 +360,13 @@ class TantivyBackend(SearchBackend):
     def _hybrid(self, searcher, request: SearchRequest, text_query: Query) -> SearchResults:
         """Relative score fusion: each list scaled to [0, 1], then (1 - alpha)·keyword + alpha·semantic."""
         alpha = min(1.0, max(0.0, request.alpha))
-        query = self._combine(text_query, request.filters, ("passage",))
-        found = searcher.search(query, limit=KEYWORD_CANDIDATES, count=False)
-        keyword = {int(u): s for u, (s, _a) in zip(
-            searcher.fast_field_values("uid", [a for _s, a in found.hits]), found.hits)}
+        found = searcher.search(self._combine(text_query, request.filters), limit=KEYWORD_CANDIDATES, count=False)
+        addrs = [a for _s, a in found.hits]
+        titles = self._title_matches(searcher, request)
+        keyword = {int(uid): score + TITLE_BOOST * titles.get(int(tid), 0.0)
+                   for uid, tid, (score, _a) in zip(searcher.fast_field_values("uid", addrs),
+                                                    searcher.fast_field_values("tid", addrs), found.hits)
+                   if not is_author(tid)}
         semantic = dict(self._semantic_candidates(searcher, request, SEMANTIC_CANDIDATES))
         if request.query_vector is not None and keyword:
             # keyword hits outside the semantic candidates still have a similarity
@@ -377,6 +406,10 @@ class TantivyBackend(SearchBackend):
         hits: list[PassageHit | AuthorHit] = []
         for g in page:
             doc = g["doc"]
+            if doc is None:  # a text found by its title alone: its first lines
+                if (meta := metas.get(g["key"])) is not None:
+                    hits.append(self._hit(meta, g["score"], meta.get("incipit_keys", []), meta.get("incipit", [])))
+                continue
             meta = json.loads(doc.get_first("meta")) if doc.get_first("doctype") == "author" else metas.get(g["key"])
             if meta is None:
                 continue
@@ -421,7 +454,7 @@ class TantivyBackend(SearchBackend):
         """Facets of the texts among a result set (authors counted in ``kind``); with
         ``rerun(facet)``, a filtered facet is counted over the results without its filter."""
         def over(ids: list[int], facets: list[str]) -> dict:
-            texts = [t for t in ids if t % 4 != 2]
+            texts = [t for t in ids if not is_author(t)]
             if not texts:
                 return {f: [] for f in facets}
             q = Query.boolean_query([self._doctype("text"),
@@ -432,7 +465,7 @@ class TantivyBackend(SearchBackend):
         result = over(tids, [f for f in FACETS if f not in own])
         for facet in own:
             result.update(over(rerun(facet), [facet]))
-        authors = sum(1 for t in tids if t % 4 == 2)
+        authors = sum(1 for t in tids if is_author(t))
         if authors:
             result["kind"] = sorted(result.get("kind", []) + [("author", authors)], key=lambda kv: (-kv[1], kv[0]))
         return result
@@ -512,13 +545,13 @@ class TantivyBackend(SearchBackend):
                 "incipit_keys": first.line_keys if first else []}
         doc = base("text")
         doc.add_unsigned("uid", 0)
+        doc.add_text("title", title)
         doc.add_bytes("meta", json.dumps(meta).encode())
         yield doc
         for p in t.passages:
             doc = base("passage")
             doc.add_unsigned("uid", p.uid)
             doc.add_text("text", p.text)
-            doc.add_text("title", title)
             if stem:
                 doc.add_text(analysis.stem_field(stem), p.text)
             doc.add_bytes("meta", json.dumps({"keys": p.line_keys}).encode())
@@ -607,6 +640,28 @@ def key_number(key: str) -> int:
 
 def number_key(number: int) -> str:
     return f"{'wta'[number % 4]}:{number // 4}"
+
+
+def is_author(number: int) -> bool:
+    return number % 4 == 2
+
+
+def add_titles(ranked: list[dict], titles: dict[int, float], *, new: bool = True) -> list[dict]:
+    """Add ``TITLE_BOOST`` times each title score to the texts in ``ranked`` (groups from
+    ``_collapse``), and, when ``new``, the texts found by title alone; best first."""
+    if not titles:
+        return ranked
+    groups = {g["tid"]: g for g in ranked}
+    for tid, score in titles.items():
+        group = groups.get(tid)
+        if group is None:
+            if not new:
+                continue
+            group = {"key": number_key(tid), "tid": tid, "score": 0.0, "addr": None, "doc": None, "more": 0}
+            ranked.append(group)
+        group["score"] += TITLE_BOOST * score
+    ranked.sort(key=lambda g: -g["score"])
+    return ranked
 
 
 def fuse(keyword: dict[int, float], semantic: dict[int, float], alpha: float) -> list[tuple[int, float]]:

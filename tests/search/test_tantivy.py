@@ -30,6 +30,20 @@ def test_diacritics_and_stems(indexed, backend):
     assert run(backend, "fecondite").hits[0].translation_key == "fr"
 
 
+def test_a_title_finds_its_text_with_its_first_lines(indexed, backend):
+    # "Nachtlied" is only in the title: the poem is found by it and shows its opening
+    results = run(backend, "Nachtlied")
+    assert keys(results)[:1] == [f"w:{indexed['night'].id}"]
+    assert results.hits[0].line_keys[0] == "1.1" and results.hits[0].lines[0] == "Über allen Gipfeln"
+    # a title raises its text above others with the same words in their lines
+    both = run(backend, "waves sea")
+    assert both.hits[0].work_slug == "the-waves"
+    # a quoted phrase must occur in the text: a title alone does not add a text
+    assert run(backend, '"wandrers nachtlied"').hits == []
+    # within the filters only
+    assert run(backend, "Nachtlied", filters=Filters(include={"language": ["en"]})).hits == []
+
+
 def test_authors_are_found_too(indexed, backend):
     results = run(backend, "Goethe")
     assert any(isinstance(h, AuthorHit) and h.slug == "goethe" for h in results.hits)
