@@ -37,7 +37,7 @@ def login(client, user) -> None:
 
 def csrf(client, path: str = "/contribute") -> str:
     html = client.get(path).get_data(as_text=True)
-    return re.search(r'X-CSRFToken": "([^"]+)"', html).group(1)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
 
 
 def post(client, path: str, data: dict, token_from: str = "/contribute", **kw):

@@ -47,7 +47,7 @@ def outbox(app, client):
 
 def csrf_token(client, path: str = "/account/login") -> str:
     html = client.get(path).get_data(as_text=True)
-    return re.search(r'X-CSRFToken": "([^"]+)"', html).group(1)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
 
 
 def post(client, path: str, data: dict, token_from: str | None = None, **kw):

@@ -55,7 +55,7 @@ def user(session):
 
 
 def csrf_token(client, path: str = "/account/login") -> str:
-    return re.search(r'X-CSRFToken": "([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
 
 
 def attempt(client, email="ana@example.org", password="not the password"):
@@ -149,7 +149,7 @@ REDIS_DOWN = textwrap.dedent("""
     statuses = []
     for _ in range(7):
         html = client.get("/account/login").get_data(as_text=True)
-        token = re.search(r'X-CSRFToken": "([^"]+)"', html).group(1)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
         statuses.append(client.post("/account/login", data={"csrf_token": token, "email": "ana@example.org",
                                                             "password": "wrong password!"}).status_code)
     print(" ".join(map(str, statuses)))

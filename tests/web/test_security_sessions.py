@@ -52,7 +52,7 @@ def user(session):
 
 
 def csrf_token(client, path: str = "/account/login") -> str:
-    return re.search(r'X-CSRFToken": "([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
 
 
 def login(client, remember: bool = False):
@@ -250,3 +250,15 @@ def test_production_cookies_and_https():
     assert cookie.startswith("__Host-session=")
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
     assert "Domain" not in cookie
+
+
+def test_a_reader_gets_no_session_cookie_but_a_signed_in_user_gets_the_htmx_token(client, user):
+    # reading pages hold no token and set no cookie (cheap, cacheable); forms carry their own
+    for path in ("/", "/works", "/search?q=autumn", "/authors"):
+        response = client.get(path)
+        assert response.status_code == 200 and "Set-Cookie" not in response.headers, path
+        assert "X-CSRFToken" not in response.get_data(as_text=True)
+    assert 'name="csrf_token"' in client.get("/account/login").get_data(as_text=True)
+    login(client)
+    html = client.get("/works").get_data(as_text=True)
+    assert re.search(r'hx-headers=\'\{"X-CSRFToken": "[^"]+"\}\'', html)
