@@ -64,6 +64,7 @@ class SearchParams:
     sort: str = "relevance"
     notices: list[str] = field(default_factory=list)
     unknown: list[tuple[str, str]] = field(default_factory=list)  # (facet label, value) ignored
+    checked: bool = False  # the filters were checked against the library (:func:`check_filters`)
 
     @property
     def is_browse(self) -> bool:
@@ -199,7 +200,10 @@ def _known_values(session: Session) -> dict[str, set[str]]:
 
 
 def check_filters(session: Session, params: SearchParams) -> None:
-    """Drop filter values the library does not have, and say so."""
+    """Drop filter values the library does not have, and say so (once per ``params``)."""
+    if params.checked:
+        return
+    params.checked = True
     if not params.filters:
         return
     known = _known_values(session)
@@ -305,15 +309,23 @@ def invalidate_search() -> None:
         pass
 
 
+def results_key(session: Session, params: SearchParams, backend: SearchBackend | None = None) -> str:
+    """What the results of ``params`` depend on: the search, with its filters checked, and
+    the state of the index. A change to the index (or :func:`invalidate_search`) changes it;
+    the search page keeps its rendered results under it too."""
+    backend = backend or get_backend()
+    check_filters(session, params)
+    return "search:" + hashlib.sha1(f"{backend.name}|{backend.generation()}|{_generation_key()}|"
+                                    f"{params.cache_key()}|{params.notices}".encode()).hexdigest()
+
+
 def search(session: Session, params: SearchParams, *, backend: SearchBackend | None = None,
            use_cache: bool = True) -> SearchPage:
     """Run ``params`` (see :func:`parse_search_args`) and build the page's view of the results."""
     from ..search.embedding import embed_query
 
     backend = backend or get_backend()
-    check_filters(session, params)
-    key = "search:" + hashlib.sha1(f"{backend.name}|{backend.generation()}|{_generation_key()}|"
-                                   f"{params.cache_key()}".encode()).hexdigest()
+    key = results_key(session, params, backend)
     results = cache.get(key) if use_cache else None
     from_cache = results is not None
     if results is None:

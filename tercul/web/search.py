@@ -12,7 +12,7 @@ from ..services import search as search_service
 from ..services.errors import DomainError, Forbidden, NotFound
 from ..services.reading import line_anchor
 from ..tasks import admin as jobs_admin
-from .htmx import render_page
+from .htmx import render_cached
 
 bp = Blueprint("search", __name__)
 
@@ -34,10 +34,17 @@ def search():
     """Search works, translations and authors; with no query, browse with filters."""
     params = search_service.parse_search_args(
         request.args, default_alpha=current_app.config.get("SEARCH_ALPHA", search_service.DEFAULT_ALPHA))
-    page = search_service.search(db.session, params)
-    return render_page("search/index.html", "search/_results.html", page=page, params=params,
-                       modes=search_service.MODE_LABELS, sorts=search_service.SORT_LABELS,
-                       query_string=urlencode(params.to_args(page=None), doseq=True))
+    # the results part holds nothing personal: kept as rendered HTML while the index is unchanged
+    key = search_service.results_key(db.session, params)
+    query_string = urlencode(params.to_args(page=None), doseq=True)
+
+    def build():
+        return {"page": search_service.search(db.session, params), "params": params,
+                "sorts": search_service.SORT_LABELS, "query_string": query_string}
+
+    return render_cached("search/index.html", "search/_results.html", "search/_results.html", (key,), build,
+                         current_app.config["CACHE_DEFAULT_TIMEOUT"], params=params,
+                         modes=search_service.MODE_LABELS)
 
 
 @bp.post("/search/save")
