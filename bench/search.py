@@ -218,15 +218,16 @@ def embeddings(app, sample: int, pad: int, results: dict) -> None:
         log(f"vectors: {results['vectors']} (real ones merged in {results['vector_compact_s']:.0f} s)")
 
 
-def query_mix(app, n: int = 200) -> list[str]:
-    """The labelled queries and lines drawn from synthetic texts (2 to 6 of their words)."""
+def query_mix(app, n: int = 200, *, seed: int = 11, labelled: bool = True) -> list[str]:
+    """The labelled queries (unless not ``labelled``) and lines drawn from the library's
+    texts (2 to 6 of their words)."""
     from sqlalchemy import func, select
 
     from tercul.extensions import db
     from tercul.models import TextLine
 
-    rng = random.Random(11)
-    queries = [q for q, _r, _k in LABELLED]
+    rng = random.Random(seed)
+    queries = [q for q, _r, _k in LABELLED] if labelled else []
     with app.app_context():
         top = db.session.scalar(select(func.max(TextLine.id))) or 1
         while len(queries) < n:
@@ -398,7 +399,7 @@ WRK_SCRIPT = """
 local paths = {%s}
 local offset = 0
 local threads = 0
-setup = function(thread) thread:set("offset", threads * 7919); threads = threads + 1 end
+setup = function(thread) thread:set("offset", threads * math.floor(#paths / 2)); threads = threads + 1 end
 local n = 0
 request = function()
   n = n + 1
@@ -420,7 +421,10 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def http(instance: Path, queries: list[str], alpha: float, duration: int, results: dict) -> None:
+def http(instance: Path, queries: list[str], fresh: list[str], alpha: float, duration: int,
+         results: dict) -> None:
+    """``queries`` are repeated (after a first round, cache hits); ``fresh`` are asked once
+    each (more of them than the run can send), so every one is a cache miss."""
     if not shutil.which("wrk"):
         log("wrk is not installed (apt-get install wrk): skipping the HTTP benchmark")
         return
@@ -438,12 +442,13 @@ def http(instance: Path, queries: list[str], alpha: float, duration: int, result
                 time.sleep(0.2)
         rng = random.Random(5)
         modes = ["keyword"] * 6 + ["hybrid"] * 3 + ["semantic"]
-        distinct = [f"/search?{urlencode({'q': q, 'mode': rng.choice(modes), 'alpha': alpha})}"
-                    for q in queries] * 1
-        for path in distinct[:60]:  # each worker loads the model and opens the index
+        def paths(qs: list[str]) -> list[str]:
+            return [f"/search?{urlencode({'q': q, 'mode': rng.choice(modes), 'alpha': alpha})}" for q in qs]
+
+        repeated = paths(queries[:20])
+        for path in repeated * 3:  # each worker loads the model, opens the index and caches these
             urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30).read()
-        cases = {"repeated (cache hits)": distinct[:20],
-                 "distinct (cache misses)": [p + f"&sort=relevance&_={i}" for i, p in enumerate(distinct)]}
+        cases = {"repeated (cache hits)": repeated, "distinct (cache misses)": paths(fresh)}
         results["http"] = {}
         for label, paths in cases.items():
             script = instance / "search-paths.lua"
@@ -511,7 +516,7 @@ def main() -> None:
     queries = query_mix(app)
     latency(app, queries, alpha, results)
     if not args.skip_http:
-        http(instance, queries, alpha, args.duration, results)
+        http(instance, queries, query_mix(app, 4000, seed=12, labelled=False), alpha, args.duration, results)
     results["load_average_end"] = os.getloadavg()[0]
     out.write_text(json.dumps(results, indent=2))
     log(f"results in {out}")
