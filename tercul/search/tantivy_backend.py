@@ -5,11 +5,12 @@ Layout under ``SEARCH_INDEX_PATH``: ``keyword/`` (tantivy) and ``vectors/``
 ``passage`` (searched), ``text`` (one per text: facets for browsing, its title words,
 what was indexed, for verification, and what a hit shows) and ``author``.
 
-A keyword query over passages is one flat OR of term queries, with no boost and no
-other clause when there are no filters: that is the shape tantivy answers with
-block-max WAND, skipping the blocks of common words that cannot reach the top. Titles
-are matched in a second, small query over the text documents (one per text, not one
-per passage), and their score is added to the passages of those texts.
+A keyword query over passages is BM25 over the words, with the common words made
+optional (see :meth:`TantivyBackend._words_query`): tantivy's Python binding collects
+every match (no top-k pruning), so what a query costs is the length of the posting
+lists it must walk. Titles are matched in a second, small query over the text
+documents (one per text, not one per passage), and their score is added to the
+passages of those texts.
 
 Writers (the workers, or the in-process relay) take a file lock, so several processes
 can share one index folder; readers reload when tantivy's ``meta.json`` changes.
@@ -41,6 +42,9 @@ SEMANTIC_CANDIDATES = 150
 MAX_COLLECT = 4000  # passages collected to fill a page of texts
 FACET_CANDIDATES = 1000  # a query's facets count the texts among this many best passages
 FACET_SIZE = 40
+COMMON_SHARE = 0.005  # a word in more than this share of the documents is common...
+COMMON_MIN_DOCS = 1000  # ...and in more than this many
+SEEK_COST = 8  # a skip-list seek in a posting list, in steps of walking it (measured: see _words_query)
 TITLE_CANDIDATES = 50  # texts whose title matches, added to (or raising) the keyword results
 TITLE_BOOST = 0.4
 
@@ -114,30 +118,72 @@ class TantivyBackend(SearchBackend):
 
     # query building ------------------------------------------------------
 
-    def _word_terms(self, searcher, word: str) -> list[tuple[str, str]]:
-        """(field, term) for one word: folded in the text, and stemmed in each language
-        whose stem field has the term (absent terms would cost a clause each, and a query
-        has many words)."""
+    def _word_terms(self, searcher, word: str) -> list[tuple[str, str, int]]:
+        """(field, term, documents) for one word: folded in the text, and stemmed in each
+        language whose stem field has it; terms no document has are left out (they would
+        cost a clause each, and a query has many words)."""
         folded = analysis.term(word)
         if not folded:
             return []
-        terms = [("text", folded)]
-        for stemmer, field in zip(analysis.all_stemmers(), self._stems):
-            stem = analysis.term(word, stemmer)
-            if stem and (field, stem) not in terms and searcher.doc_freq(field, stem):
-                terms.append((field, stem))
+        terms = []
+        for field, term in [("text", folded)] + [(f, analysis.term(word, s))
+                                                 for s, f in zip(analysis.all_stemmers(), self._stems)]:
+            if term and not any(f == field and t == term for f, t, _n in terms):
+                if count := searcher.doc_freq(field, term):
+                    terms.append((field, term, count))
         return terms
+
+    def _words_query(self, searcher, words: Sequence[str]) -> Query | None:
+        """BM25 over ``words`` (each folded, and stemmed in every language that has it).
+
+        Every word counts in the score, as in one OR of them all, but a passage must have
+        at least one of the query's less common words: a word in more than
+        :data:`COMMON_SHARE` of the documents (``the``, ``to``, ``love``) only adds to the
+        score of passages found by the others (Lucene's "common terms" query). When every
+        word is common, the least common one is required. A misremembered rare word can
+        thus hide a line that only shares common words with the query; such a line would
+        rank low anyway.
+
+        When the required part finds few passages, the optional terms are chained, one per
+        level (``((rare) + t1) + t2 ...``): tantivy unites side-by-side optional terms into
+        one buffered union that walks their whole posting lists, while a single optional
+        term is only sought, through its skip list, at the passages the required part
+        found. A seek costs several steps of a walk (:data:`SEEK_COST`), so when the
+        required part is large the optional terms stay side by side."""
+        per_word = [(max(n for _f, _t, n in terms), terms)
+                    for word in dict.fromkeys(words) if (terms := self._word_terms(searcher, word))]
+        if not per_word:  # no document has any of the words: a query that finds nothing
+            folded = [t for w in words if (t := analysis.term(w))]
+            return Query.term_query(self.schema, "text", folded[0]) if folded else None
+        common = max(COMMON_MIN_DOCS, int(searcher.num_docs * COMMON_SHARE))
+        rare = [terms for count, terms in per_word if count <= common]
+        if not rare:
+            rare = [min(per_word, key=lambda pair: pair[0])[1]]
+        frequent = [terms for _count, terms in per_word if not any(terms is r for r in rare)]
+
+        def term(field: str, text: str) -> tuple:
+            return Occur.Should, Query.term_query(self.schema, field, text)
+
+        query = Query.boolean_query([term(f, t) for terms in rare for f, t, _n in terms])
+        optional = [(f, t, n) for terms in frequent for f, t, n in terms]
+        if not optional:
+            return query
+        required = sum(n for terms in rare for _f, _t, n in terms)
+        if required * len(optional) * SEEK_COST > sum(n for _f, _t, n in optional):
+            return Query.boolean_query([(Occur.Must, query)] + [term(f, t) for f, t, _n in optional])
+        for field, text, _n in optional:
+            query = Query.boolean_query([(Occur.Must, query), term(field, text)])
+        return query
 
     def _text_query(self, request: SearchRequest, searcher=None) -> Query | None:
         """The words and phrases of the query (None when there is nothing to match).
 
-        Words are one flat OR of term queries (ranked by BM25, so passages with more of
-        the words come first, and a misremembered word does not lose the line): tantivy
-        answers that shape with block-max WAND. Phrases must match; -words must not."""
+        Words are ranked by BM25 (passages with more of the words first, and a
+        misremembered word does not lose the line; see :meth:`_words_query`). Phrases
+        must match; -words must not."""
         searcher = searcher or self._searcher()
         q = request.query
-        shoulds = [(Occur.Should, Query.term_query(self.schema, field, term))
-                   for word in dict.fromkeys(q.terms) for field, term in self._word_terms(searcher, word)]
+        words = self._words_query(searcher, q.terms) if q.terms else None
         phrases = []
         for phrase in q.phrases:
             tokens = [t for w in phrase if (t := analysis.term(w))]
@@ -145,11 +191,10 @@ class TantivyBackend(SearchBackend):
                 phrases.append(Query.phrase_query(self.schema, "text", tokens))
             elif tokens:
                 phrases.append(Query.term_query(self.schema, "text", tokens[0]))
-        if not shoulds and not phrases:
+        if words is None and not phrases:
             return None
         clauses = [(Occur.Must, p) for p in phrases]
-        if shoulds:
-            words = Query.boolean_query(shoulds)
+        if words is not None:
             clauses.append((Occur.Should if phrases else Occur.Must, words))
         for word in q.excluded:
             folded = analysis.term(word)

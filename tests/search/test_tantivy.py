@@ -44,6 +44,23 @@ def test_a_title_finds_its_text_with_its_first_lines(indexed, backend):
     assert run(backend, "Nachtlied", filters=Filters(include={"language": ["en"]})).hits == []
 
 
+def test_common_words_only_raise_passages_that_rarer_words_found(indexed, backend, monkeypatch):
+    from tercul.search import tantivy_backend
+
+    assert "to-autumn" in {h.work_slug for h in run(backend, "indistinguishable sun").hits}  # a plain OR
+    waves = {h.work_slug: h for h in run(backend, "the sun").hits}["the-waves"]
+    assert waves.more == 1  # both of its passages have "the"
+    monkeypatch.setattr(tantivy_backend, "COMMON_MIN_DOCS", 1)  # a word in 2 documents is common here
+    monkeypatch.setattr(tantivy_backend, "COMMON_SHARE", 0.0)
+    found = run(backend, "indistinguishable sun")
+    assert [h.work_slug for h in found.hits] == ["the-waves"]
+    alone = run(backend, "indistinguishable")
+    assert found.hits[0].score > alone.hits[0].score  # "sun" still counts where it occurs
+    # every word common: the least common one ("sun", in 2 passages; "the" is in 3) is required
+    waves = {h.work_slug: h for h in run(backend, "the sun").hits}["the-waves"]
+    assert waves.more == 0 and waves.line_keys == ["1.1"]
+
+
 def test_authors_are_found_too(indexed, backend):
     results = run(backend, "Goethe")
     assert any(isinstance(h, AuthorHit) and h.slug == "goethe" for h in results.hits)
