@@ -421,9 +421,11 @@ def save_search(session: Session, user: User, name: str, query_string: str) -> S
     return saved
 
 
-def saved_searches(session: Session, user: User) -> list[SavedSearch]:
+def saved_searches(session: Session, user: User, limit: int | None = None) -> list[SavedSearch]:
+    """``user``'s saved searches, newest first (at most :data:`MAX_SAVED`, or ``limit``)."""
     return list(session.scalars(select(SavedSearch).where(SavedSearch.user_id == user.id)
-                                .order_by(SavedSearch.created_at.desc(), SavedSearch.id.desc())))
+                                .order_by(SavedSearch.created_at.desc(), SavedSearch.id.desc())
+                                .limit(limit or MAX_SAVED)))
 
 
 def delete_saved_search(session: Session, user: User, saved_id: int) -> None:

@@ -12,12 +12,14 @@ from ..models import ROLES
 from ..security import (REMEMBER, acting_user, configured_limit, end_session, form_account_key, ip_key,
                         start_session, user_or_form_account_key)
 from ..services import accounts
+from ..services import search as search_service
 from ..services.errors import DomainError, Forbidden, Invalid, NotFound, Unauthenticated
 from .forms import (ChangeEmailForm, ChangePasswordForm, DeleteAccountForm, EmailForm, LoginForm, ProfileForm,
                     RegisterForm, ResetPasswordForm, RoleForm, SubmitForm)
 
 bp = Blueprint("account", __name__)
 
+ME_SAVED_SEARCHES = 5  # the newest saved searches shown on /me (all of them on /me/searches)
 _SENT = "_mail_sent"  # what the "check your mail" page says, kept in the session across the redirect
 
 
@@ -346,7 +348,9 @@ def me():
     """The logged-in user's own page."""
     user = acting_user()
     return render_template("account/me.html", user=user, form=SubmitForm(),
-                           can_contribute_now=accounts.can_contribute(user))
+                           can_contribute_now=accounts.can_contribute(user),
+                           saved=search_service.saved_searches(db.session, user, limit=ME_SAVED_SEARCHES + 1),
+                           me_saved=ME_SAVED_SEARCHES)
 
 
 @bp.get("/users/<username>")

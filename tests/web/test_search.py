@@ -72,6 +72,8 @@ def test_saved_searches_are_listed_rerun_and_deleted(client, poems, session):
     assert response.status_code == 302 and response.location.endswith("/search?q=line&lang=de")
     listing = text(client.get("/me/searches"))
     assert "German lines" in listing and 'href="/search?q=line&amp;lang=de"' in listing
+    me = text(client.get("/me"))  # the profile lists the newest ones and links to the rest
+    assert 'href="/search?q=line&amp;lang=de">German lines</a>' in me and 'href="/me/searches"' in me
     saved = session.scalar(select(SavedSearch))
     login(client, bob)
     assert post(client, f"/me/searches/{saved.id}/delete", {}, token_from="/search").status_code == 403
