@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import math
 import threading
 import time
@@ -35,6 +36,8 @@ from . import analysis
 from .interface import (FACETS, AuthorDocument, AuthorHit, Filters, IndexedState, PassageHit, SearchBackend,
                         SearchRequest, SearchResults, TextDocument, passage_uid)
 from .vectors import VectorStore
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 4  # 4: titles on text documents, not on every passage
 KEYWORD_CANDIDATES = 150  # keyword hits considered for hybrid fusion
@@ -91,6 +94,9 @@ class TantivyBackend(SearchBackend):
             # an index from an older schema cannot be read: start afresh (reindex fills it)
             import shutil
 
+            log.warning("the search index at %s was written by an older layout (%s, now %s): it was discarded; "
+                        "run `tercul reindex` to fill it", self.keyword_path, marker.read_text().strip(),
+                        SCHEMA_VERSION)
             shutil.rmtree(self.keyword_path, ignore_errors=True)
             self.keyword_path.mkdir(parents=True, exist_ok=True)
         marker.write_text(str(SCHEMA_VERSION))
