@@ -45,9 +45,9 @@ SEMANTIC_CANDIDATES = 150
 MAX_COLLECT = 4000  # passages collected to fill a page of texts
 FACET_CANDIDATES = 1000  # a query's facets count the texts among this many best passages
 FACET_SIZE = 40
-COMMON_SHARE = 0.005  # a word in more than this share of the documents is common...
+COMMON_SHARE = 0.002  # a word in more than this share of the documents is common...
 COMMON_MIN_DOCS = 1000  # ...and in more than this many
-SEEK_COST = 8  # a skip-list seek in a posting list, in steps of walking it (measured: see _words_query)
+SEEK_COST = 2  # a skip-list seek, in steps of walking a posting list (measured: bench/RESULTS.md, "Search")
 TITLE_CANDIDATES = 50  # texts whose title matches, added to (or raising) the keyword results
 TITLE_BOOST = 0.4
 
