@@ -43,8 +43,8 @@ SCHEMA_VERSION = 4  # 4: titles on text documents, not on every passage
 KEYWORD_CANDIDATES = 150  # keyword hits considered for hybrid fusion
 SEMANTIC_CANDIDATES = 150
 MAX_COLLECT = 4000  # passages collected to fill a page of texts
-FACET_CANDIDATES = 1000  # a query's facets count the texts among this many best passages
-FACET_SIZE = 40
+FACET_CANDIDATES = 400  # a query's facets count the texts among this many best passages (as Weaviate's: 500)
+FACET_SIZE = 25  # values shown per facet (and every selected one)
 COMMON_SHARE = 0.002  # a word in more than this share of the documents is common...
 COMMON_MIN_DOCS = 1000  # ...and in more than this many
 SEEK_COST = 2  # a skip-list seek, in steps of walking a posting list (measured: bench/RESULTS.md, "Search")
@@ -353,7 +353,10 @@ class TantivyBackend(SearchBackend):
                 g["doc"] = searcher.doc(g["addr"])
         return page
 
-    def _semantic_candidates(self, searcher, request: SearchRequest, k: int) -> list[tuple[int, float]]:
+    def _semantic_candidates(self, searcher, request: SearchRequest, k: int,
+                             where: dict | None = None) -> list[tuple[int, float]]:
+        """The ``k`` passages nearest the query's vector that pass the filters; ``where``
+        (uid -> (tid, address)) is filled with the passages found, for :meth:`_by_uid`."""
         if request.query_vector is None:
             return []
         base = self._filter_clauses(request.filters)  # the uid set below selects passages only
@@ -366,22 +369,34 @@ class TantivyBackend(SearchBackend):
                 return set()
             q = Query.boolean_query(base + [(Occur.Must, Query.term_set_query(self.schema, "uid", uids))])
             found = searcher.search(q, limit=len(uids), count=False)
-            return {int(u) for u in searcher.fast_field_values("uid", [a for _s, a in found.hits])}
+            addrs = [a for _s, a in found.hits]
+            seen = {}
+            for uid, tid, addr in zip(searcher.fast_field_values("uid", addrs),
+                                      searcher.fast_field_values("tid", addrs), addrs):
+                seen[int(uid)] = (int(tid), addr)
+            if where is not None:
+                where.update(seen)
+            return set(seen)
 
         # filters reject candidates: ask the graph for more at once (it asks again if still short)
         oversample = 4.0 if request.filters or request.query.excluded else 1.2
         return self.vectors.search(np.asarray(request.query_vector, dtype=np.float32), k, live=live,
                                    oversample=oversample)
 
-    def _by_uid(self, searcher, scored: list[tuple[int, float]]) -> list[dict]:
-        """Group scored passages (uid, score) by text, best first; drops uids not indexed."""
+    def _by_uid(self, searcher, scored: list[tuple[int, float]], where: dict | None = None) -> list[dict]:
+        """Group scored passages (uid, score) by text, best first; drops uids not indexed.
+
+        ``where`` (uid -> (tid, address)) holds passages already found; the others are
+        looked up."""
         if not scored:
             return []
-        q = Query.term_set_query(self.schema, "uid", [u for u, _ in scored])
-        found = searcher.search(q, limit=len(scored), count=False)
-        addrs = [a for _s, a in found.hits]
-        where = {int(u): (int(t), a) for u, t, a in zip(searcher.fast_field_values("uid", addrs),
-                                                        searcher.fast_field_values("tid", addrs), addrs)}
+        where = dict(where or {})
+        if unknown := [u for u, _ in scored if u not in where]:
+            found = searcher.search(Query.term_set_query(self.schema, "uid", unknown), limit=len(unknown),
+                                    count=False)
+            addrs = [a for _s, a in found.hits]
+            where.update({int(u): (int(t), a) for u, t, a in zip(searcher.fast_field_values("uid", addrs),
+                                                                 searcher.fast_field_values("tid", addrs), addrs)})
         groups: OrderedDict[int, dict] = OrderedDict()
         for uid, score in scored:
             if uid not in where:
@@ -401,8 +416,9 @@ class TantivyBackend(SearchBackend):
 
     def _semantic(self, searcher, request: SearchRequest) -> SearchResults:
         want = request.offset + request.limit
-        scored = self._semantic_candidates(searcher, request, max(SEMANTIC_CANDIDATES, want * 3))
-        ranked = self._by_uid(searcher, scored)
+        where: dict = {}
+        scored = self._semantic_candidates(searcher, request, max(SEMANTIC_CANDIDATES, want * 3), where)
+        ranked = self._by_uid(searcher, scored, where)
         self._sort_ranked(searcher, ranked, request)
         hits = self._hits(searcher, self._load(searcher, ranked[request.offset:want]), request)
         return SearchResults(hits=hits, total=len(ranked), facets=self._candidate_facets(searcher, request, ranked),
@@ -414,17 +430,19 @@ class TantivyBackend(SearchBackend):
         found = searcher.search(self._combine(text_query, request.filters), limit=KEYWORD_CANDIDATES, count=False)
         addrs = [a for _s, a in found.hits]
         titles = self._title_matches(searcher, request)
-        keyword = {int(uid): score + TITLE_BOOST * titles.get(int(tid), 0.0)
-                   for uid, tid, (score, _a) in zip(searcher.fast_field_values("uid", addrs),
-                                                    searcher.fast_field_values("tid", addrs), found.hits)
-                   if not is_author(tid)}
-        semantic = dict(self._semantic_candidates(searcher, request, SEMANTIC_CANDIDATES))
+        keyword, where = {}, {}
+        for uid, tid, (score, addr) in zip(searcher.fast_field_values("uid", addrs),
+                                           searcher.fast_field_values("tid", addrs), found.hits):
+            if not is_author(tid):
+                keyword[int(uid)] = score + TITLE_BOOST * titles.get(int(tid), 0.0)
+                where[int(uid)] = (int(tid), addr)
+        semantic = dict(self._semantic_candidates(searcher, request, SEMANTIC_CANDIDATES, where))
         if request.query_vector is not None and keyword:
             # keyword hits outside the semantic candidates still have a similarity
             missing = [u for u in keyword if u not in semantic]
             semantic.update(self.vectors.score(np.asarray(request.query_vector, dtype=np.float32), missing))
         fused = fuse(keyword, semantic, alpha)
-        ranked = self._by_uid(searcher, fused)
+        ranked = self._by_uid(searcher, fused, where)
         self._sort_ranked(searcher, ranked, request)
         want = request.offset + request.limit
         hits = self._hits(searcher, self._load(searcher, ranked[request.offset:want]), request)

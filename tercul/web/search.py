@@ -1,7 +1,7 @@
 """The search page, saved searches, and the administrators' jobs page."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -133,12 +133,16 @@ def _kick() -> None:
 
 @bp.app_template_global()
 def search_hit_url(item, line_key: str | None = None) -> str:
-    """The reading view at the line of a hit (a translation beside its original)."""
+    """The reading view at the line of a hit (a translation beside its original).
+
+    A hit links each of its lines: the work's URL is built once per hit, the line added."""
+    base = item.__dict__.get("_reading_url")
+    if base is None:
+        args = {"slug": item.work_slug}
+        if item.translation_key:
+            args["with"] = item.translation_key
+        base = item.__dict__["_reading_url"] = url_for("reading.work", **args)
     key = line_key or item.hit_key
-    args = {"slug": item.work_slug}
-    if item.translation_key:
-        args["with"] = item.translation_key
-    if key:
-        args["line"] = key
-        args["_anchor"] = line_anchor(key)
-    return url_for("reading.work", **args)
+    if not key:
+        return base
+    return f"{base}{'&' if '?' in base else '?'}{urlencode({'line': key})}#{quote(line_anchor(key))}"
