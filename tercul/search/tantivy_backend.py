@@ -47,6 +47,7 @@ FACET_CANDIDATES = 400  # a query's facets count the texts among this many best 
 FACET_SIZE = 25  # values shown per facet (and every selected one)
 COMMON_SHARE = 0.002  # a word in more than this share of the documents is common...
 COMMON_MIN_DOCS = 1000  # ...and in more than this many
+DOC_FREQS_KEPT = 200_000
 SEEK_COST = 2  # a skip-list seek, in steps of walking a posting list (measured: bench/RESULTS.md, "Search")
 TITLE_CANDIDATES = 50  # texts whose title matches, added to (or raising) the keyword results
 TITLE_BOOST = 0.4
@@ -85,6 +86,7 @@ class TantivyBackend(SearchBackend):
         self.writer_heap = writer_heap
         self._lock = threading.RLock()
         self._meta_stamp: tuple | None = None
+        self._doc_freqs: dict[tuple[str, str], int] = {}
         self._bulk_writer = None
         self._stems = [analysis.stem_field(s) for s in analysis.all_stemmers()]
 
@@ -112,7 +114,19 @@ class TantivyBackend(SearchBackend):
         if stamp != self._meta_stamp:
             self.index.reload()
             self._meta_stamp = stamp
+            self._doc_freqs = {}
         return self.index.searcher()
+
+    def _doc_freq(self, searcher, field: str, term: str) -> int:
+        """How many documents have ``term`` in ``field``, remembered until the index changes
+        (a query asks for every word in every stem field)."""
+        key = (field, term)
+        count = self._doc_freqs.get(key)
+        if count is None:
+            if len(self._doc_freqs) > DOC_FREQS_KEPT:
+                self._doc_freqs = {}
+            count = self._doc_freqs[key] = searcher.doc_freq(field, term)
+        return count
 
     def generation(self) -> str:
         try:
@@ -135,7 +149,7 @@ class TantivyBackend(SearchBackend):
         for field, term in [("text", folded)] + [(f, analysis.term(word, s))
                                                  for s, f in zip(analysis.all_stemmers(), self._stems)]:
             if term and not any(f == field and t == term for f, t, _n in terms):
-                if count := searcher.doc_freq(field, term):
+                if count := self._doc_freq(searcher, field, term):
                     terms.append((field, term, count))
         return terms
 
@@ -247,7 +261,8 @@ class TantivyBackend(SearchBackend):
         started = time.perf_counter()
         with self._lock:
             searcher = self._searcher()
-        text_query = self._text_query(request, searcher)
+        # meaning alone needs no word query (its -words are applied as filters)
+        text_query = None if request.mode == "semantic" else self._text_query(request, searcher)
         if text_query is None and request.mode == "keyword" or request.query.is_empty:
             results = self._browse(searcher, request)
         elif request.mode == "semantic" or (request.mode == "hybrid" and text_query is None):
