@@ -155,7 +155,7 @@ class Config:
         self.JOBS_MAX_ATTEMPTS = _int("JOBS_MAX_ATTEMPTS", 5, minimum=1)
         self.JOBS_BACKOFF_SECONDS = _int("JOBS_BACKOFF_SECONDS", 10, minimum=1)
         # hybrid search: 0 = keyword only, 1 = meaning only (default measured by bench/search.py)
-        self.SEARCH_ALPHA = _fraction("SEARCH_ALPHA", 0.7)
+        self.SEARCH_ALPHA = _fraction("SEARCH_ALPHA", 0.6)
 
         # where `tercul demo` keeps the public-domain sources it downloads
         self.SOURCES_CACHE = Path(_env("SOURCES_CACHE", str(ROOT / ".cache" / "sources")))
@@ -298,7 +298,7 @@ VARIABLES = [
     ("SEARCH_BACKEND", "tantivy", "tantivy (embedded) or weaviate"),
     ("WEAVIATE_URL", "(none)", "Weaviate address, required with SEARCH_BACKEND=weaviate"),
     ("SEARCH_INDEX_PATH", "instance/search", "folder of the embedded search index"),
-    ("SEARCH_ALPHA", "0.7", "hybrid search weight: 0 keyword only, 1 meaning only (0.7: best nDCG@10 in bench/search.py)"),
+    ("SEARCH_ALPHA", "0.6", "hybrid search weight: 0 keyword only, 1 meaning only (0.6: best nDCG@10 in bench/search.py)"),
     ("JOBS_IN_PROCESS", "true", "without a broker, run index jobs in a thread of the web process after commits"),
     ("JOBS_MAX_ATTEMPTS", "5", "failures before a job is dead (listed on /admin/jobs)"),
     ("JOBS_BACKOFF_SECONDS", "10", "wait before the first retry; doubles with each failure (at most an hour)"),

@@ -31,7 +31,7 @@ from .languages import language_name, normalize_language
 
 PER_PAGE = 20
 MAX_PAGE = 50  # deep pages of a relevance ranking are not useful; the filters are
-DEFAULT_ALPHA = 0.7  # best nDCG@10 on the labelled queries of bench/search.py
+DEFAULT_ALPHA = 0.6  # best nDCG@10 on the labelled queries of bench/search.py (demo, and demo + 100k)
 MAX_SAVED = 100
 KNOWN_VALUES_TTL = 300
 
