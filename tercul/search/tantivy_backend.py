@@ -20,10 +20,12 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
+import os
 import math
 import threading
 import time
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -440,18 +442,31 @@ class TantivyBackend(SearchBackend):
                              exact=False)
 
     def _hybrid(self, searcher, request: SearchRequest, text_query: Query) -> SearchResults:
-        """Relative score fusion: each list scaled to [0, 1], then (1 - alpha)·keyword + alpha·semantic."""
+        """Relative score fusion: each list scaled to [0, 1], then (1 - alpha)·keyword + alpha·semantic.
+
+        The keyword half runs in a second thread while the vector search runs in this one
+        (both engines release the GIL): a search typed by one reader takes the longer of
+        the two, not their sum."""
         alpha = min(1.0, max(0.0, request.alpha))
-        found = searcher.search(self._combine(text_query, request.filters), limit=KEYWORD_CANDIDATES, count=False)
-        addrs = [a for _s, a in found.hits]
-        titles = self._title_matches(searcher, request)
-        keyword, where = {}, {}
-        for uid, tid, (score, addr) in zip(searcher.fast_field_values("uid", addrs),
-                                           searcher.fast_field_values("tid", addrs), found.hits):
-            if not is_author(tid):
-                keyword[int(uid)] = score + TITLE_BOOST * titles.get(int(tid), 0.0)
-                where[int(uid)] = (int(tid), addr)
-        semantic = dict(self._semantic_candidates(searcher, request, SEMANTIC_CANDIDATES, where))
+
+        def keyword_half() -> tuple[dict, dict]:
+            found = searcher.search(self._combine(text_query, request.filters), limit=KEYWORD_CANDIDATES,
+                                    count=False)
+            addrs = [a for _s, a in found.hits]
+            titles = self._title_matches(searcher, request)
+            scores, found_at = {}, {}
+            for uid, tid, (score, addr) in zip(searcher.fast_field_values("uid", addrs),
+                                               searcher.fast_field_values("tid", addrs), found.hits):
+                if not is_author(tid):
+                    scores[int(uid)] = score + TITLE_BOOST * titles.get(int(tid), 0.0)
+                    found_at[int(uid)] = (int(tid), addr)
+            return scores, found_at
+
+        pending = _helper_pool().submit(keyword_half)
+        where_semantic: dict = {}
+        semantic = dict(self._semantic_candidates(searcher, request, SEMANTIC_CANDIDATES, where_semantic))
+        keyword, where = pending.result()
+        where.update(where_semantic)
         if request.query_vector is not None and keyword:
             # keyword hits outside the semantic candidates still have a similarity
             missing = [u for u in keyword if u not in semantic]
@@ -714,6 +729,20 @@ class TantivyBackend(SearchBackend):
     def size_bytes(self) -> dict[str, int]:
         keyword = sum(p.stat().st_size for p in self.keyword_path.glob("*") if p.is_file())
         return {"keyword": keyword, "vectors": self.vectors.size_bytes()}
+
+
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+_pool_lock = threading.Lock()
+
+
+def _helper_pool() -> ThreadPoolExecutor:
+    """Threads for the halves of a hybrid search, made in the process that uses them (a
+    forked server worker does not inherit its parent's threads)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool[0] != os.getpid():
+            _pool = (os.getpid(), ThreadPoolExecutor(max_workers=2, thread_name_prefix="tercul-search"))
+        return _pool[1]
 
 
 def key_number(key: str) -> int:
