@@ -155,7 +155,7 @@ class TantivyBackend(SearchBackend):
                     terms.append((field, term, count))
         return terms
 
-    def _words_query(self, searcher, words: Sequence[str]) -> Query | None:
+    def _words_query(self, searcher, words: Sequence[str], every_common: bool = False) -> Query | None:
         """BM25 over ``words`` (each folded, and stemmed in every language that has it).
 
         Every word counts in the score, as in one OR of them all, but a passage must have
@@ -171,7 +171,12 @@ class TantivyBackend(SearchBackend):
         one buffered union that walks their whole posting lists, while a single optional
         term is only sought, through its skip list, at the passages the required part
         found. A seek costs several steps of a walk (:data:`SEEK_COST`), so when the
-        required part is large the optional terms stay side by side."""
+        required part is large the optional terms stay side by side.
+
+        With ``every_common`` (the keyword half of a hybrid search, whose meaning half
+        finds passages by sense anyway), a query of common words only requires every one
+        of them, which tantivy intersects by skipping, instead of walking the least
+        common one."""
         per_word = [(max(n for _f, _t, n in terms), terms)
                     for word in dict.fromkeys(words) if (terms := self._word_terms(searcher, word))]
         if not per_word:  # no document has any of the words: a query that finds nothing
@@ -179,6 +184,9 @@ class TantivyBackend(SearchBackend):
             return Query.term_query(self.schema, "text", folded[0]) if folded else None
         common = max(COMMON_MIN_DOCS, int(searcher.num_docs * COMMON_SHARE))
         rare = [terms for count, terms in per_word if count <= common]
+        if not rare and every_common and len(per_word) > 1:
+            return Query.boolean_query([(Occur.Must, Query.term_query(self.schema, terms[0][0], terms[0][1]))
+                                        for _count, terms in per_word])
         if not rare:
             rare = [min(per_word, key=lambda pair: pair[0])[1]]
         frequent = [terms for _count, terms in per_word if not any(terms is r for r in rare)]
@@ -197,7 +205,7 @@ class TantivyBackend(SearchBackend):
             query = Query.boolean_query([(Occur.Must, query), term(field, text)])
         return query
 
-    def _text_query(self, request: SearchRequest, searcher=None) -> Query | None:
+    def _text_query(self, request: SearchRequest, searcher=None, every_common: bool = False) -> Query | None:
         """The words and phrases of the query (None when there is nothing to match).
 
         Words are ranked by BM25 (passages with more of the words first, and a
@@ -205,7 +213,7 @@ class TantivyBackend(SearchBackend):
         must match; -words must not."""
         searcher = searcher or self._searcher()
         q = request.query
-        words = self._words_query(searcher, q.terms) if q.terms else None
+        words = self._words_query(searcher, q.terms, every_common) if q.terms else None
         phrases = []
         for phrase in q.phrases:
             tokens = [t for w in phrase if (t := analysis.term(w))]
@@ -264,7 +272,8 @@ class TantivyBackend(SearchBackend):
         with self._lock:
             searcher = self._searcher()
         # meaning alone needs no word query (its -words are applied as filters)
-        text_query = None if request.mode == "semantic" else self._text_query(request, searcher)
+        text_query = None if request.mode == "semantic" else self._text_query(
+            request, searcher, every_common=request.mode == "hybrid")
         if text_query is None and request.mode == "keyword" or request.query.is_empty:
             results = self._browse(searcher, request)
         elif request.mode == "semantic" or (request.mode == "hybrid" and text_query is None):

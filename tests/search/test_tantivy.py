@@ -61,6 +61,22 @@ def test_common_words_only_raise_passages_that_rarer_words_found(indexed, backen
     assert waves.more == 0 and waves.line_keys == ["1.1"]
 
 
+def test_hybrid_keyword_half_requires_every_word_when_all_are_common(indexed, backend, monkeypatch):
+    from tercul.search import tantivy_backend
+
+    monkeypatch.setattr(tantivy_backend, "COMMON_MIN_DOCS", 1)  # a word in 2 documents is common here
+    monkeypatch.setattr(tantivy_backend, "COMMON_SHARE", 0.0)
+    searcher = backend._searcher()
+    request = SearchRequest(query=parse_query("the sea sun"), mode="hybrid")
+
+    def passages(every_common):
+        query = backend._text_query(request, searcher, every_common=every_common)
+        return len(searcher.search(query, limit=50, count=False).hits)
+
+    assert passages(False) == 2  # the least common word ("sea", in both passages of The Waves) is required
+    assert passages(True) == 1  # every word: the first passage of The Waves only
+
+
 def test_authors_are_found_too(indexed, backend):
     results = run(backend, "Goethe")
     assert any(isinstance(h, AuthorHit) and h.slug == "goethe" for h in results.hits)
