@@ -205,6 +205,13 @@ class TantivyBackend(SearchBackend):
             query = Query.boolean_query([(Occur.Must, query), term(field, text)])
         return query
 
+    def _every_word_common(self, searcher, words: Sequence[str]) -> bool:
+        """True for two or more words, each in more than :data:`COMMON_SHARE` of the documents."""
+        common = max(COMMON_MIN_DOCS, int(searcher.num_docs * COMMON_SHARE))
+        counts = [max(n for _f, _t, n in terms) for word in dict.fromkeys(words)
+                  if (terms := self._word_terms(searcher, word))]
+        return len(counts) > 1 and min(counts) > common
+
     def _text_query(self, request: SearchRequest, searcher=None, every_common: bool = False) -> Query | None:
         """The words and phrases of the query (None when there is nothing to match).
 
@@ -280,6 +287,11 @@ class TantivyBackend(SearchBackend):
             results = self._semantic(searcher, request)
         elif request.mode == "hybrid":
             results = self._hybrid(searcher, request, text_query)
+        elif not request.query.phrases and self._every_word_common(searcher, request.query.terms):
+            # conjunctive first: the passages that have every word, if they fill the page
+            results = self._keyword(searcher, request, self._text_query(request, searcher, every_common=True))
+            if len(results.hits) < request.limit and results.total <= request.offset + len(results.hits):
+                results = self._keyword(searcher, request, text_query)
         else:
             results = self._keyword(searcher, request, text_query)
         results.took_ms = (time.perf_counter() - started) * 1000

@@ -77,6 +77,19 @@ def test_hybrid_keyword_half_requires_every_word_when_all_are_common(indexed, ba
     assert passages(True) == 1  # every word: the first passage of The Waves only
 
 
+def test_common_words_only_first_find_passages_with_every_word(indexed, backend, monkeypatch):
+    from tercul.search import tantivy_backend
+
+    monkeypatch.setattr(tantivy_backend, "COMMON_MIN_DOCS", 1)  # every word of the query is common here
+    monkeypatch.setattr(tantivy_backend, "COMMON_SHARE", 0.0)
+    # a page of one: filled by the passage that has all three words
+    first = run(backend, "the sea sun", limit=1)
+    assert first.hits[0].work_slug == "the-waves" and first.hits[0].more == 0
+    # a page that the passages with every word cannot fill: the least common word is required instead
+    wider = run(backend, "the sea sun", limit=5)
+    assert {h.work_slug: h.more for h in wider.hits}["the-waves"] == 1
+
+
 def test_authors_are_found_too(indexed, backend):
     results = run(backend, "Goethe")
     assert any(isinstance(h, AuthorHit) and h.slug == "goethe" for h in results.hits)
