@@ -15,7 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from flask import current_app, make_response, render_template, request
+from flask import current_app, make_response, render_template, request, session
+from flask_login import current_user
 from markupsafe import Markup
 
 from ..extensions import cache
@@ -46,20 +47,42 @@ def render_cached(template: str, body: str, fragment: str, key: tuple, build: Ca
     ``body`` (for the page) or ``fragment`` (for htmx) is rendered with ``build()``'s
     context, or taken from the cache under ``key``; the page ``template`` receives it
     as ``body`` along with ``page_context``.
+
+    A reader who is not signed in and has no session (nothing to flash) gets the whole
+    page from the cache too: the page around the body is the same for every such reader
+    but for the CSP nonce, which is put back into the cached page for each request.
     """
     partial = wants_fragment()
     name = fragment if partial else body
     digest = hashlib.sha256(repr((templates_version(), name, key)).encode()).hexdigest()
+    whole = None
+    if not partial and not session and not current_user.is_authenticated:
+        whole = "page:" + hashlib.sha256(repr((digest, template, sorted(page_context.items()))).encode()).hexdigest()
+        parts = cache.get(whole)
+        if parts is not None:
+            return _response(csp_nonce().join(parts))
     html = cache.get(f"html:{digest}")
     if html is None:
         html = render_template(name, **build())
         cache.set(f"html:{digest}", html, timeout=ttl)
     if partial:
-        response = make_response(html)
-    else:
-        response = make_response(render_template(template, body=Markup(html), **page_context))
+        return _response(html)
+    page = render_template(template, body=Markup(html), **page_context)
+    nonce = csp_nonce()
+    if whole is not None and nonce and not session:  # rendering the page may have started a session
+        cache.set(whole, page.split(nonce), timeout=ttl)
+    return _response(page)
+
+
+def _response(html: str):
+    response = make_response(html)
     response.vary.add("HX-Request")
     return response
+
+
+def csp_nonce() -> str:
+    """This request's CSP nonce (Flask-Talisman's)."""
+    return getattr(request, "csp_nonce", "")
 
 
 @lru_cache(maxsize=1)

@@ -262,3 +262,27 @@ def test_a_reader_gets_no_session_cookie_but_a_signed_in_user_gets_the_htmx_toke
     login(client)
     html = client.get("/works").get_data(as_text=True)
     assert re.search(r'hx-headers=\'\{"X-CSRFToken": "[^"]+"\}\'', html)
+
+
+def test_a_readers_cached_page_carries_each_requests_own_nonce(client, new_client, user, session, monkeypatch):
+    from factories import make_work
+
+    from tercul.web import htmx
+
+    make_work(slug="cached-poem", title="A Cached Poem")
+    session.commit()
+    rendered, render = [], htmx.render_template
+    monkeypatch.setattr(htmx, "render_template", lambda name, **kw: rendered.append(name) or render(name, **kw))
+    pages = []
+    for round_ in range(2):  # the second comes from the whole-page cache: nothing rendered
+        before = len(rendered)
+        response = new_client().get("/works/cached-poem")
+        assert (len(rendered) > before) == (round_ == 0)
+        nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and "A Cached Poem" in html
+        assert f'nonce="{nonce}"' in html and html.count('nonce="') == html.count(f'nonce="{nonce}"')
+        pages.append(html.replace(nonce, "NONCE"))
+    assert pages[0] == pages[1] and "Set-Cookie" not in response.headers
+    login(client)  # a signed-in reader gets the page made for them, not the readers' copy
+    assert "Ana" in client.get("/works/cached-poem").get_data(as_text=True)
