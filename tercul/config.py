@@ -128,6 +128,10 @@ class Config:
         self.CACHE_TYPE = "RedisCache" if self.REDIS_URL else "SimpleCache"
         self.CACHE_REDIS_URL = self.REDIS_URL
         self.CACHE_DEFAULT_TIMEOUT = _int("CACHE_TIMEOUT", 300)
+        # the in-memory cache (no Redis) holds this many entries per process; a page read
+        # by readers keeps two (its body, and the whole page), so the default fits the
+        # pages of a library of a couple of thousand works
+        self.CACHE_THRESHOLD = _int("CACHE_ENTRIES", 5000, minimum=1)
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.RATELIMIT_HEADERS_ENABLED = True
@@ -308,6 +312,7 @@ VARIABLES = [
     ("SMTP_HOST / SMTP_PORT / SMTP_USER / SMTP_PASSWORD / SMTP_STARTTLS", "localhost / 587 / - / - / true", "SMTP server"),
     ("MAIL_FROM", "Tercul <no-reply@tercul.invalid>", "sender address"),
     ("CACHE_TIMEOUT", "300", "seconds a cached entry lives"),
+    ("CACHE_ENTRIES", "5000", "entries the in-memory cache keeps per process (without Redis)"),
     ("RATELIMIT_ENABLED", "true", "turn rate limiting off (tests of other things only)"),
     ("SOURCES_CACHE", ".cache/sources", "downloaded demo sources (PyPI/npm packages)"),
     ("TEXT_MAX_BYTES", "2097152", "largest text accepted (bytes)"),
