@@ -56,3 +56,11 @@ def test_paging_and_bad_arguments(gql, session, indexed, search_backend):
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     _, odd = gql(SEARCH, {"q": '"unbalanced (( -- \x07 AND OR NOT'})
     assert "errors" not in odd
+
+
+def test_hybrid_weight_defaults_to_the_servers_setting(gql, app, session, indexed, search_backend, monkeypatch):
+    monkeypatch.setitem(app.config, "SEARCH_ALPHA", 0.3)
+    _, body = gql('{ search(query: "sun", mode: HYBRID) { alpha } }')
+    assert body["data"]["search"]["alpha"] == 0.3  # as the search page would use
+    _, given = gql('{ search(query: "sun", mode: HYBRID, alpha: 0.9) { alpha } }')
+    assert given["data"]["search"]["alpha"] == 0.9

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import graphene
+from flask import current_app
 
 from ...services import search as service
 from ..core import bad_input, enum_value
@@ -192,7 +193,9 @@ class _Results:
         self.first_page = service.search(session, self.params_for(1, service.PER_PAGE))
 
     def params_for(self, page: int, per_page: int) -> service.SearchParams:
-        params = service.parse_search_args(self.args)
+        # the same default weight as the search page (SEARCH_ALPHA)
+        params = service.parse_search_args(
+            self.args, default_alpha=current_app.config.get("SEARCH_ALPHA", service.DEFAULT_ALPHA))
         params.page, params.per_page = page, per_page
         return params
 
@@ -202,7 +205,8 @@ class Query(graphene.ObjectType):
         SearchResults, required=True, description="Search works, translations and authors, at passage level.",
         query=graphene.String(description="Words, \"a phrase\", -excluded; empty lists everything."),
         mode=graphene.Argument(SearchMode, description="Ranking (default KEYWORD)."),
-        alpha=graphene.Float(description="For HYBRID: 0 = keyword only, 1 = meaning only (default 0.5)."),
+        alpha=graphene.Float(description="For HYBRID: 0 = keyword only, 1 = meaning only (default: the server's "
+                             "SEARCH_ALPHA, 0.6 unless configured)."),
         filter=graphene.Argument(SearchFilter, description="Facet filters and a date range."),
         sort=graphene.Argument(SearchSort, description="Sort order (default RELEVANCE)."))
 
