@@ -269,9 +269,9 @@ class TantivyBackend(SearchBackend):
         """``main`` (words) within the filters, or the documents of ``doctypes`` that pass them.
 
         Words only occur in passages and authors (text documents have none), and no clause
-        is added for the document type: intersecting with millions of passages, or excluding
-        a handful of authors, would cost more than the words and stop tantivy's pruning. A
-        caller that wants no authors drops them from the hits (:func:`is_author`)."""
+        is added for the document type: intersecting with millions of passages would cost
+        more than the words. A caller that wants no authors drops them from the hits
+        (:func:`is_author`)."""
         clauses = self._filter_clauses(filters, skip)
         if main is None:
             clauses.append(self._doctype(*doctypes))
