@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from flask import current_app, has_app_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -135,7 +136,13 @@ def _year(raw: str | None, name: str, notices: list[str]) -> int | None:
     return value
 
 
-def parse_search_args(args: Mapping[str, Any], *, default_alpha: float = DEFAULT_ALPHA) -> SearchParams:
+def configured_alpha() -> float:
+    """The hybrid weight used when a search gives none: ``SEARCH_ALPHA``, the same for the
+    search page and the API."""
+    return float(current_app.config.get("SEARCH_ALPHA", DEFAULT_ALPHA)) if has_app_context() else DEFAULT_ALPHA
+
+
+def parse_search_args(args: Mapping[str, Any]) -> SearchParams:
     """Search parameters from a query string; bad values become notices, never errors."""
     notices: list[str] = []
     raw_q = str(args.get("q") or "")
@@ -145,6 +152,7 @@ def parse_search_args(args: Mapping[str, Any], *, default_alpha: float = DEFAULT
     if mode not in MODES:
         notices.append(f"Unknown search mode “{mode[:20]}”; keyword search was used.")
         mode = "keyword"
+    default_alpha = configured_alpha()
     alpha = default_alpha
     if args.get("alpha") not in (None, ""):
         try:

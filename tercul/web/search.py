@@ -32,8 +32,7 @@ def _catch_up_jobs() -> None:
 @bp.get("/search")
 def search():
     """Search works, translations and authors; with no query, browse with filters."""
-    params = search_service.parse_search_args(
-        request.args, default_alpha=current_app.config.get("SEARCH_ALPHA", search_service.DEFAULT_ALPHA))
+    params = search_service.parse_search_args(request.args)
     # the results part holds nothing personal: kept as rendered HTML while the index is unchanged
     key = search_service.results_key(db.session, params)
     query_string = urlencode(params.to_args(page=None), doseq=True)

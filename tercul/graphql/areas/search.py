@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import graphene
-from flask import current_app
 
 from ...services import search as service
 from ..core import bad_input, enum_value
@@ -193,9 +192,7 @@ class _Results:
         self.first_page = service.search(session, self.params_for(1, service.PER_PAGE))
 
     def params_for(self, page: int, per_page: int) -> service.SearchParams:
-        # the same default weight as the search page (SEARCH_ALPHA)
-        params = service.parse_search_args(
-            self.args, default_alpha=current_app.config.get("SEARCH_ALPHA", service.DEFAULT_ALPHA))
+        params = service.parse_search_args(self.args)
         params.page, params.per_page = page, per_page
         return params
 
