@@ -20,8 +20,8 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
-import os
 import math
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -177,12 +177,11 @@ class TantivyBackend(SearchBackend):
         finds passages by sense anyway), a query of common words only requires every one
         of them, which tantivy intersects by skipping, instead of walking the least
         common one."""
-        per_word = [(max(n for _f, _t, n in terms), terms)
-                    for word in dict.fromkeys(words) if (terms := self._word_terms(searcher, word))]
+        per_word = self._per_word(searcher, words)
         if not per_word:  # no document has any of the words: a query that finds nothing
             folded = [t for w in words if (t := analysis.term(w))]
             return Query.term_query(self.schema, "text", folded[0]) if folded else None
-        common = max(COMMON_MIN_DOCS, int(searcher.num_docs * COMMON_SHARE))
+        common = self._common_count(searcher)
         rare = [terms for count, terms in per_word if count <= common]
         if not rare and every_common and len(per_word) > 1:
             return Query.boolean_query([(Occur.Must, Query.term_query(self.schema, terms[0][0], terms[0][1]))
@@ -214,12 +213,21 @@ class TantivyBackend(SearchBackend):
             query = Query.boolean_query([(Occur.Must, query), weighted(field, text, boost)])
         return query
 
+    def _per_word(self, searcher, words: Sequence[str]) -> list[tuple[int, list[tuple[str, str, int]]]]:
+        """(documents, terms) for each distinct word that some document has: its terms (see
+        :meth:`_word_terms`) and the documents of the commonest of them."""
+        return [(max(n for _f, _t, n in terms), terms)
+                for word in dict.fromkeys(words) if (terms := self._word_terms(searcher, word))]
+
+    @staticmethod
+    def _common_count(searcher) -> int:
+        """A word in more documents than this is common (:data:`COMMON_SHARE`)."""
+        return max(COMMON_MIN_DOCS, int(searcher.num_docs * COMMON_SHARE))
+
     def _every_word_common(self, searcher, words: Sequence[str]) -> bool:
         """True for two or more words, each in more than :data:`COMMON_SHARE` of the documents."""
-        common = max(COMMON_MIN_DOCS, int(searcher.num_docs * COMMON_SHARE))
-        counts = [max(n for _f, _t, n in terms) for word in dict.fromkeys(words)
-                  if (terms := self._word_terms(searcher, word))]
-        return len(counts) > 1 and min(counts) > common
+        counts = [count for count, _terms in self._per_word(searcher, words)]
+        return len(counts) > 1 and min(counts) > self._common_count(searcher)
 
     def _text_query(self, request: SearchRequest, searcher=None, every_common: bool = False) -> Query | None:
         """The words and phrases of the query (None when there is nothing to match).
@@ -416,11 +424,7 @@ class TantivyBackend(SearchBackend):
                 return set()
             q = Query.boolean_query(base + [(Occur.Must, Query.term_set_query(self.schema, "uid", uids))])
             found = searcher.search(q, limit=len(uids), count=False)
-            addrs = [a for _s, a in found.hits]
-            seen = {}
-            for uid, tid, addr in zip(searcher.fast_field_values("uid", addrs),
-                                      searcher.fast_field_values("tid", addrs), addrs):
-                seen[int(uid)] = (int(tid), addr)
+            seen = self._located(searcher, [a for _s, a in found.hits])
             if where is not None:
                 where.update(seen)
             return set(seen)
@@ -429,6 +433,12 @@ class TantivyBackend(SearchBackend):
         oversample = 4.0 if request.filters or request.query.excluded else 1.2
         return self.vectors.search(np.asarray(request.query_vector, dtype=np.float32), k, live=live,
                                    oversample=oversample)
+
+    @staticmethod
+    def _located(searcher, addrs: list) -> dict[int, tuple[int, object]]:
+        """uid -> (tid, address) of these passages, read from fast fields (no document loaded)."""
+        return {int(uid): (int(tid), addr) for uid, tid, addr in zip(searcher.fast_field_values("uid", addrs),
+                                                                      searcher.fast_field_values("tid", addrs), addrs)}
 
     def _by_uid(self, searcher, scored: list[tuple[int, float]], where: dict | None = None) -> list[dict]:
         """Group scored passages (uid, score) by text, best first; drops uids not indexed.
@@ -441,9 +451,7 @@ class TantivyBackend(SearchBackend):
         if unknown := [u for u, _ in scored if u not in where]:
             found = searcher.search(Query.term_set_query(self.schema, "uid", unknown), limit=len(unknown),
                                     count=False)
-            addrs = [a for _s, a in found.hits]
-            where.update({int(u): (int(t), a) for u, t, a in zip(searcher.fast_field_values("uid", addrs),
-                                                                 searcher.fast_field_values("tid", addrs), addrs)})
+            where.update(self._located(searcher, [a for _s, a in found.hits]))
         groups: OrderedDict[int, dict] = OrderedDict()
         for uid, score in scored:
             if uid not in where:
