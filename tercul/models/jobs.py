@@ -41,7 +41,8 @@ class TextAnalysis(db.Model):
     """Linguistic analysis of one text revision; per-line results are keyed by line key."""
 
     __tablename__ = "text_analyses"
-    __table_args__ = (UniqueConstraint("revision_id", "analyzer_version"),)
+    __table_args__ = (UniqueConstraint("revision_id", "analyzer_version"),
+                      Index("ix_text_analyses_hash_version", "text_hash", "analyzer_version"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     revision_id: Mapped[int] = mapped_column(ForeignKey("text_revisions.id", ondelete="CASCADE"))
@@ -49,4 +50,8 @@ class TextAnalysis(db.Model):
     language: Mapped[str | None] = mapped_column(String(16))
     summary: Mapped[dict] = mapped_column(JSON, default=dict)  # counts, readability, meter...
     lines: Mapped[dict] = mapped_column(JSON, default=dict)  # line key -> syllables, stress, rhyme
+    # sha256 of the text's checksum, declared language and form: an identical text is never analysed twice
+    text_hash: Mapped[str | None] = mapped_column(String(64))
+    # form-derived facets, space-separated and framed by spaces (" sonnet rhymed iambic "), for filters
+    facets: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
