@@ -4,7 +4,7 @@ from __future__ import annotations
 import factory
 
 from tercul.extensions import db
-from tercul.importers.bundle_model import Division, Line, Text
+from tercul.texts.model import Division, Line, Text
 from tercul.models import Author, User, Work
 from tercul.models._base import utcnow
 from tercul.services import catalog

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from tercul.importers.bundle_model import Division, Line, Text
+from tercul.texts.model import Division, Line, Text
 from tercul.services import catalog
 
 LANTERN = [

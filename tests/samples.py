@@ -1,6 +1,6 @@
 """Small made-up texts for tests (never real literature)."""
-from tercul.importers.bundle_model import (AuthorData, Bundle, Division, Line, Text, TranslationData,
-                                           WorkData)
+from tercul.importers.bundle_model import AuthorData, Bundle, TranslationData, WorkData
+from tercul.texts.model import Division, Line, Text
 
 
 def sample_bundle() -> Bundle:

@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from .bundle_model import (FORMS, AuthorData, Bundle, BundleError, Division, Line, Text,
-                           TranslationData, WorkData)
+from ..texts.model import FORMS, Division, Line, Text
+from .bundle_model import AuthorData, Bundle, BundleError, TranslationData, WorkData
 
 FORMAT_NAME = "tercul-bundle"
 FORMAT_VERSION = 1

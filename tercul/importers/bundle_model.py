@@ -3,23 +3,14 @@
 Every importer parses its source into a :class:`Bundle` (plain dataclasses, no
 database), and one loader (:mod:`tercul.importers.loader`) writes bundles into the
 database idempotently. The Tercul bundle file format is these dataclasses as JSON or
-YAML (see ``docs/bundle-format.md``).
-
-Texts are trees: a :class:`Division` (book, act, scene, poem, stanza, chapter,
-paragraph, speech, article...) holds either sub-divisions or lines. Every node has a
-*key* that is part of the text's meaning (``1.2.7``, ``art.1``, ``19.23.1``), unique
-within its text, and stable across re-imports.
+YAML (see ``docs/bundle-format.md``). The texts inside are the text core's trees
+(:mod:`tercul.texts.model`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-DIVISION_KINDS = (
-    "book", "part", "act", "scene", "chapter", "poem", "canto", "stanza",
-    "paragraph", "speech", "article", "psalm", "section", "verse", "prologue",
-    "epilogue", "preamble",
-)
-FORMS = ("poetry", "prose", "drama")
+from ..texts.model import Text
 
 
 class BundleError(ValueError):
@@ -29,37 +20,6 @@ class BundleError(ValueError):
         super().__init__(f"{where}: {problem}")
         self.where = where
         self.problem = problem
-
-
-@dataclass
-class Line:
-    key: str
-    text: str
-    speaker: str | None = None
-    indent: int = 0  # leading indentation kept for verse, in spaces
-    kind: str = "line"  # line | stage (stage direction) | heading
-
-
-@dataclass
-class Division:
-    key: str
-    kind: str
-    title: str | None = None
-    divisions: list[Division] = field(default_factory=list)
-    lines: list[Line] = field(default_factory=list)
-
-
-@dataclass
-class Text:
-    divisions: list[Division] = field(default_factory=list)
-
-    def iter_lines(self):
-        """Yield every line in reading order."""
-        stack = list(reversed(self.divisions))
-        while stack:
-            d = stack.pop()
-            yield from d.lines
-            stack.extend(reversed(d.divisions))
 
 
 @dataclass

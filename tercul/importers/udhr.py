@@ -49,12 +49,10 @@ from tercul.importers.bundle_model import (
     AuthorData,
     Bundle,
     BundleError,
-    Division,
-    Line,
-    Text,
     TranslationData,
     WorkData,
 )
+from tercul.texts.model import Division, Line, Text
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from slugify import slugify
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ..importers.bundle_model import Text
+from ..texts.model import Text
 from ..models import FORMS, Author, AuthorName, Genre, Tag, TextRevision, Translation, Work, WorkAuthor
 from ..models._base import utcnow
 from . import outbox

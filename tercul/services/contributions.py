@@ -46,10 +46,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..extensions import cache
-from ..importers.bundle_model import Division, Text
 from ..models import (FORMS, Author, Contribution, ContributionRevision, ReviewEvent, Translation, User, Work,
                       WorkAuthor)
 from ..models._base import utcnow
+from ..texts.model import Division, Text
 from . import notifications
 from .accounts import can_review, is_admin, require_contributor, require_reviewer, require_user
 from .errors import Conflict, Forbidden, Invalid, NotFound

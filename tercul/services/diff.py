@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from ..importers.bundle_model import Text
+from ..texts.model import Text
 
 _TOKENS = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 

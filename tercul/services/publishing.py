@@ -18,7 +18,7 @@ from slugify import slugify
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..importers.bundle_model import Text
+from ..texts.model import Text
 from ..models import Author, Contribution, TextRevision, Translation, Work
 from ..models._base import utcnow
 from . import catalog, outbox

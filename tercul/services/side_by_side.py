@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..importers.bundle_model import Division, Line, Text
+from ..texts.model import Division, Line, Text
 from .diff import DiffRow, diff_texts
 from .text_input import StructureWarning, leaf_divisions
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..importers.bundle_model import Division, Line, Text
+from ..texts.model import Division, Line, Text
 from .errors import Invalid
 
 _BLANK = re.compile(r"\n[ \t\u00a0]*\n")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from ..importers.bundle_model import Division, Line, Text
+from ..texts.model import Division, Line, Text
 from ..models import AlignmentLink, TextDivision, TextLine, TextRevision
 from .errors import Invalid
 

@@ -26,7 +26,7 @@ STANZA_2 = "Am Morgen löscht er Glas um Glas\n  und schläft, wenn Möwen schre
 def cast(live_app):
     """A made-up poem in the library, a contributor and two reviewers (committed)."""
     from tercul.extensions import cache, db
-    from tercul.importers.bundle_model import Division, Line, Text
+    from tercul.texts.model import Division, Line, Text
     from tercul.services import accounts, catalog
 
     run = uuid.uuid4().hex[:6]

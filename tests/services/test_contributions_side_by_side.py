@@ -1,5 +1,5 @@
 """Texts side by side for contributors and reviewers: alignment with the original, diffs per block."""
-from tercul.importers.bundle_model import Division, Line, Text
+from tercul.texts.model import Division, Line, Text
 from tercul.services.side_by_side import align_with_original, diff_by_segment
 from tercul.services.text_input import StructureWarning
 

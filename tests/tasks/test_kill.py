@@ -26,7 +26,7 @@ REDIS_URL = "redis://127.0.0.1:6379/15"
 SEED = """
 from tercul import create_app
 from tercul.extensions import db
-from tercul.importers.bundle_model import Division, Line, Text
+from tercul.texts.model import Division, Line, Text
 from tercul.services import catalog
 
 def text(n, lang):

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tercul.extensions import cache
-from tercul.importers.bundle_model import Division, Line, Text
+from tercul.texts.model import Division, Line, Text
 from tercul.models import Work
 from tercul.services import catalog
 from tests.factories import AuthorFactory, make_work, poem_text
