@@ -36,10 +36,23 @@ def configured_hasher(config: Mapping | None = None) -> PasswordHasher:
                            config.get("ARGON2_PARALLELISM", DEFAULT_PARAMETERS[2]))
 
 
-def is_common(password: str) -> bool:
-    from .common_passwords import COMMON_PASSWORDS
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The most common passwords that the length rules let through, lower-cased.
 
-    return password.lower() in COMMON_PASSWORDS
+    Read once from the "passwords" frequency list of the zxcvbn package (pinned in
+    requirements.txt; drawn from published password leaks): its 11,611 entries of
+    8 to 128 printable characters. Shorter ones need no list, the length rule
+    refuses them.
+    """
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(p.lower() for p in FREQUENCY_LISTS["passwords"]
+                     if PASSWORD_MIN <= len(p) <= PASSWORD_MAX and p.isprintable())
+
+
+def is_common(password: str) -> bool:
+    return password.lower() in common_passwords()
 
 
 def check_password(password: str, *, field: str = "password", personal: tuple[str, ...] = (),
