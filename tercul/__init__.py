@@ -88,6 +88,9 @@ def _init_extensions(app: Flask) -> None:
 
     init_security(app)
     init_login(app)
+    from .rate_tiers import init_rate_tiers
+
+    init_rate_tiers(app)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():

@@ -179,6 +179,12 @@ class Config:
         self.GRAPHQL_SUGGESTIONS = _bool("GRAPHQL_SUGGESTIONS", self.TERCUL_ENV != "production")
         for name in ("GRAPHQL_RATE_LIMIT", "GRAPHQL_MUTATION_RATE_LIMIT"):
             _check_limit(name, getattr(self, name))
+        # rate tiers of pages, per user or per IP (tercul/rate_tiers.py); admins are exempt
+        self.RATELIMIT_READ = _env("RATELIMIT_READ", "300/minute")
+        self.RATELIMIT_SEARCH = _env("RATELIMIT_SEARCH", "60/minute")
+        self.RATELIMIT_WRITE = _env("RATELIMIT_WRITE", "60/minute")
+        for name in ("RATELIMIT_READ", "RATELIMIT_SEARCH", "RATELIMIT_WRITE"):
+            _check_limit(name, getattr(self, name))
 
         self.WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
         self.SESSION_COOKIE_HTTPONLY = True
@@ -327,6 +333,9 @@ VARIABLES = [
     ("GRAPHQL_MAX_QUERY_LENGTH", "20000", "longest query text accepted (characters)"),
     ("GRAPHQL_RATE_LIMIT", "300/minute", "GraphQL requests per client (user, or IP when anonymous)"),
     ("GRAPHQL_MUTATION_RATE_LIMIT", "60/minute", "GraphQL mutations per client"),
+    ("RATELIMIT_READ", "300/minute", "page views per client (user, or IP when anonymous); administrators are exempt"),
+    ("RATELIMIT_SEARCH", "60/minute", "searches per client, counted apart from page views"),
+    ("RATELIMIT_WRITE", "60/minute", "form posts and other changes per client"),
     ("GRAPHQL_SUGGESTIONS", "true (false in production)", "\"Did you mean\" hints in GraphQL errors"),
     ("ARGON2_TIME_COST / ARGON2_MEMORY_COST / ARGON2_PARALLELISM", "3 / 65536 / 4",
      "argon2id password hashing parameters (memory in KiB); hashes are upgraded at login"),

@@ -18,6 +18,7 @@ from flask_login import current_user
 from graphql import (GraphQLError, GraphQLSyntaxError, OperationDefinitionNode, OperationType, execute, parse,
                      specified_rules, validate)
 
+from .. import rate_tiers
 from ..extensions import csrf, db
 from ..security import CONTENT_SECURITY_POLICY, talisman
 from ..services import tokens
@@ -185,7 +186,10 @@ def _csrf_ok() -> bool:
 def _rate_limit(context: Context, is_mutation: bool) -> None:
     """Anonymous clients per IP, signed-in clients per user; mutations stricter."""
     config = current_app.config
+    if rate_tiers.bypasses(context.user):
+        return
     who = f"user:{context.user.id}" if context.user is not None else f"ip:{context.client_ip}"
+    rate_tiers.note_graphql(who)  # X-RateLimit-* headers of the GraphQL tier
     try:
         ratelimit.hit("graphql", config["GRAPHQL_RATE_LIMIT"], who)
         if is_mutation:
