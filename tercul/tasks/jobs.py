@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from ..models import OutboxEntry
 from ..models._base import utcnow
+from ..observability.jobs import observed_job
 
 log = logging.getLogger("tercul.tasks")
 
@@ -43,11 +44,19 @@ def _index(session: Session, entry: OutboxEntry) -> dict[tuple[str, int], int]:
     return covered
 
 
+def _analyse(session: Session, entry: OutboxEntry) -> dict[tuple[str, int], int]:
+    # a text the analysers cannot handle gets a partial result with a note, not a failure
+    from ..services.analysis import analyse_entity
+
+    return analyse_entity(session, entry.entity, entry.entity_id)
+
+
 # topic -> handler; a handler returns what it covered, (entity, id) -> the revision it saw,
 # so that pending rows of the same topic about those revisions or older ones are done too
 # (a work's texts are indexed together: 500 UDHR translations are one job, not 500).
-# Topics without a handler (``analyse``, until its issue) stay pending, untouched.
-HANDLERS: dict[str, Callable[[Session, OutboxEntry], dict[tuple[str, int], int] | None]] = {"index": _index}
+# Topics without a handler stay pending, untouched.
+HANDLERS: dict[str, Callable[[Session, OutboxEntry], dict[tuple[str, int], int] | None]] = {
+    "index": _index, "analyse": _analyse}
 
 
 def _settings() -> tuple[int, int]:
@@ -122,6 +131,7 @@ def claim_due(session: Session, limit: int = 50, lease: int = LEASE_SECONDS) -> 
     return claimed
 
 
+@observed_job  # trace span and metrics per job
 def run_entry(session: Session, entry_id: int) -> str:
     """Run one outbox row and commit; returns ``done``, ``skipped``, ``retry`` or ``dead``."""
     entry = session.get(OutboxEntry, entry_id)

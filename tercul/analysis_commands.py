@@ -1,0 +1,98 @@
+"""CLI: ``tercul enrich`` (linguistic analysis of published texts, the original system's name)."""
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from .extensions import db
+
+BATCH = 25  # texts analysed per commit
+
+
+def _work_ids(slugs: tuple[str, ...]) -> list[int]:
+    """Ids of the named works and of every part inside them (a collection's poems)."""
+    from .models import Work
+
+    found = dict(db.session.execute(select(Work.slug, Work.id).where(Work.slug.in_(slugs))).all())
+    missing = [s for s in slugs if s not in found]
+    if missing:
+        click.echo(f"Error: no work with the slug {', '.join(repr(s) for s in missing)}; "
+                   f"nothing was analysed (slugs are in /works/<slug>)", err=True)
+        sys.exit(1)
+    ids, frontier = set(found.values()), set(found.values())
+    while frontier:
+        frontier = set(db.session.scalars(select(Work.id).where(Work.parent_id.in_(frontier)))) - ids
+        ids |= frontier
+    return sorted(ids)
+
+
+@click.command("enrich")
+@click.argument("works", nargs=-1)
+@click.option("--all", "everything", is_flag=True, help="Every published text of the library.")
+@click.option("--stale", is_flag=True,
+              help="Only ask the workers (outbox rows) to analyse texts whose analysis is missing or was made "
+                   "by an older analyser version; run after deploying a new one.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@with_appcontext
+def enrich(works: tuple[str, ...], everything: bool, stale: bool, progress: bool | None) -> None:
+    """Analyse texts: language, counts, readability, meter, rhyme schemes, speakers.
+
+    WORK... are work slugs (a collection includes its parts); --all takes every
+    published text. Texts already analysed by this analyser version are skipped, so
+    running it again does nothing; the `analyse` jobs it covers are marked done.
+    """
+    from tqdm import tqdm
+
+    from .services import analysis
+    from .tasks import jobs
+
+    if stale:
+        if works or everything:
+            click.echo("Error: --stale takes no works and no --all", err=True)
+            sys.exit(2)
+        written = analysis.schedule_reanalysis(db.session)
+        db.session.commit()
+        click.echo(f"{written} text(s) to analyse again, left to the workers (`tercul worker`); "
+                   f"{analysis.pending_count(db.session)} analyse job(s) pending")
+        return
+    if bool(works) == everything:
+        click.echo("Error: name works by slug, or use --all (see `tercul enrich --help`)", err=True)
+        sys.exit(2)
+    work_ids = None if everything else _work_ids(works)
+    texts = analysis.published_texts(db.session, work_ids=work_ids)
+    todo = analysis.stale_texts(db.session, work_ids=work_ids)
+    db.session.commit()
+    started = time.perf_counter()
+    show = sys.stderr.isatty() if progress is None else progress
+    partial = 0
+    with tqdm(total=len(todo), unit="text", desc="Analysing", disable=not show, file=sys.stderr) as bar:
+        for start in range(0, len(todo), BATCH):
+            batch = todo[start:start + BATCH]
+            for entity, entity_id, revision_id in batch:
+                row = analysis.analyse_revision(db.session, revision_id)
+                if row is not None and row.summary.get("partial"):
+                    partial += 1
+                bar.update(1)
+            analysis.mark_done(db.session, {(e, i): r for e, i, r in batch})
+            db.session.commit()
+    # requests about every text covered (analysed before, or just now)
+    analysis.mark_done(db.session, {(e, i): r for e, i, r in texts})
+    db.session.commit()
+    if everything:
+        # what is left is about texts that are gone or unpublished: the job handler settles those
+        left = list(db.session.scalars(select(jobs.OutboxEntry.id).where(*analysis.pending_condition())))
+        db.session.commit()
+        for entry_id in left:
+            jobs.run_entry(db.session, entry_id)
+    seconds = time.perf_counter() - started
+    click.echo(f"analysed {len(todo)} of {len(texts)} text(s) in {seconds:.1f} s "
+               f"({len(texts) - len(todo)} already done"
+               + (f", {partial} partial: see their notes" if partial else "") + "); "
+               f"{analysis.pending_count(db.session)} analyse job(s) pending")
+
+
+COMMANDS = (enrich,)
