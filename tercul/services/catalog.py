@@ -7,13 +7,14 @@ from slugify import slugify
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ..texts.model import Text
 from ..models import FORMS, Author, AuthorName, Genre, Tag, TextRevision, Translation, Work, WorkAuthor
 from ..models._base import utcnow
+from ..texts.checksums import text_checksum
+from ..texts.model import Text
 from . import outbox
 from .errors import Invalid
 from .languages import normalize_language
-from .texts import store_revision, text_checksum
+from .texts import store_revision
 
 
 def make_slug(value: str, max_length: int = 180) -> str:

@@ -33,8 +33,6 @@ The life of a contribution::
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -49,13 +47,18 @@ from ..extensions import cache
 from ..models import (FORMS, Author, Contribution, ContributionRevision, ReviewEvent, Translation, User, Work,
                       WorkAuthor)
 from ..models._base import utcnow
-from ..texts.model import Division, Text
+from ..texts.checksums import content_checksum
+from ..texts.diff import SegmentDiff, diff_by_segment
+from ..texts.model import Text, leaf_divisions
+from ..texts.parsing import parse_submission
+from ..texts.rendering import plain_text_for_editing
+from ..texts.side_by_side import AlignedText, align_with_original
+from ..texts.structure import StructureWarning, compare_structure
+from ..texts.validation import check_body
 from . import notifications
 from .accounts import can_review, is_admin, require_contributor, require_reviewer, require_user
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .languages import language_name, normalize_language
-from .side_by_side import AlignedText, SegmentDiff, align_with_original, diff_by_segment
-from .text_input import StructureWarning, check_body, compare_structure, leaf_divisions, parse_plain_text
 from .texts import load_alignment, load_revision, rebuild_text
 
 KINDS = ("new_translation", "edit_translation", "new_work")
@@ -87,85 +90,6 @@ def text_limit() -> int:
         return int(current_app.config.get("TEXT_MAX_BYTES") or DEFAULT_TEXT_MAX_BYTES)
     except RuntimeError:  # outside an application
         return DEFAULT_TEXT_MAX_BYTES
-
-
-def parse_submission(body: str, form: str, model: Text | None = None) -> Text:
-    """The typed text as a keyed tree, shaped after ``model`` when given.
-
-    ``model`` is the original (a new translation) or the published translation (an
-    edit). Blocks take the model's block keys in order, lines its line keys; the
-    model's enclosing divisions (acts, scenes, books) are kept around them, so that a
-    translated play keeps its acts. Raises :class:`Invalid` for an empty text.
-    """
-    flat = parse_plain_text(body, form, model)
-    return _nest_like(model, flat) if model is not None else flat
-
-
-def _nest_like(model: Text, flat: Text) -> Text:
-    chains: dict[str, list[Division]] = {}  # block key -> its enclosing divisions in the model
-
-    def walk(divisions: list[Division], chain: list[Division]) -> None:
-        for d in divisions:
-            if d.lines:
-                chains[d.key] = chain
-            walk(d.divisions, chain + [d])
-
-    walk(model.divisions, [])
-    if not any(chains.values()):
-        return flat
-    taken = {a.key for chain in chains.values() for a in chain} - set(chains)
-    copies: dict[str, Division] = {}
-    roots: list[Division] = []
-    container: list[Division] = roots  # where the previous block went
-    for block in flat.divisions:
-        chain = chains.get(block.key)
-        if chain is not None:
-            container = roots
-            for ancestor in chain:
-                node = copies.get(ancestor.key)
-                if node is None:
-                    node = Division(key=ancestor.key, kind=ancestor.kind, title=ancestor.title)
-                    copies[ancestor.key] = node
-                    container.append(node)
-                container = node.divisions
-        # a block of the model keeps its key; a generated one must not take an enclosing division's
-        model_block = chain is not None
-        if not model_block:
-            block.key = _free_key(block.key, taken)
-        taken.add(block.key)
-        for line in block.lines:
-            line.key = _free_key(line.key, taken)
-        node = Division(key=block.key, kind=block.kind, title=block.title, lines=block.lines)
-        if model_block:
-            copies[block.key] = node
-        container.append(node)
-    return Text(divisions=roots)
-
-
-def _free_key(key: str, taken: set[str]) -> str:
-    candidate, n = key, 2
-    while candidate in taken:
-        candidate, n = f"{key}-{n}", n + 1
-    taken.add(candidate)
-    return candidate
-
-
-def content_checksum(text: Text, form: str) -> str:
-    """A digest of what a text says, blind to keys and to how it is divided beyond
-    stanzas: two texts with the same digest read the same (duplicate detection)."""
-    if form == "prose":
-        payload: Any = [line.text for line in text.iter_lines()]
-    else:
-        payload = [[(line.indent, line.text) for line in d.lines] for d in leaf_divisions(text)]
-    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
-
-
-def plain_text_for_editing(text: Text, form: str) -> str:
-    """A published text as the plain text a contributor edits (the inverse of parsing):
-    stanzas separated by blank lines, indentation kept; prose, one paragraph per block."""
-    if form == "prose":
-        return "\n\n".join(line.text for line in text.iter_lines())
-    return "\n\n".join("\n".join(" " * line.indent + line.text for line in d.lines) for d in leaf_divisions(text))
 
 
 def load_text(session: Session, revision_id: int | None) -> Text | None:

@@ -12,10 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Author, Translation, User, Work
+from ..texts.parsing import parse_plain_text
+from ..texts.validation import check_body
 from . import catalog, outbox
 from .accounts import require_admin, require_reviewer
 from .errors import Conflict, Invalid, NotFound
-from .text_input import check_body, parse_plain_text
 
 
 def _invalidate() -> None:

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from ..models import Contribution, ReviewEvent, TextRevision, Translation, User, Work
+from ..texts.diff import SegmentDiff, diff_by_segment
 from .contributions import load_text
 from .errors import NotFound
-from .side_by_side import SegmentDiff, diff_by_segment
 
 
 @dataclass

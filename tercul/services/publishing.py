@@ -18,11 +18,12 @@ from slugify import slugify
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..texts.model import Text
 from ..models import Author, Contribution, TextRevision, Translation, Work
 from ..models._base import utcnow
+from ..texts.model import Text
+from ..texts.parsing import parse_submission
 from . import catalog, outbox
-from .contributions import load_text, parse_submission
+from .contributions import load_text
 from .errors import Conflict
 from .texts import load_alignment, store_revision
 

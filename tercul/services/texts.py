@@ -5,59 +5,15 @@ in one query per table. See ``DESIGN.md`` for the guarantees on keys.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from ..texts.model import Division, Line, Text
 from ..models import AlignmentLink, TextDivision, TextLine, TextRevision
-from .errors import Invalid
-
-
-def text_checksum(text: Text) -> str:
-    """A stable digest of a text's structure and content (keys, kinds, lines)."""
-    digest = hashlib.sha256()
-
-    def walk(divisions: list[Division]) -> None:
-        for d in divisions:
-            digest.update(json.dumps(["d", d.key, d.kind, d.title]).encode())
-            for line in d.lines:
-                digest.update(json.dumps(["l", line.key, line.kind, line.speaker, line.indent, line.text]).encode())
-            walk(d.divisions)
-            digest.update(b"/")
-
-    walk(text.divisions)
-    return digest.hexdigest()
-
-
-def check_text(text: Text, where: str = "text") -> None:
-    """Raise :class:`Invalid` unless every key is present and unique in the text."""
-    seen: set[str] = set()
-    if not text.divisions:
-        raise Invalid(where, "the text is empty")
-
-    def walk(divisions: list[Division], path: str) -> None:
-        for i, d in enumerate(divisions):
-            here = f"{path}.divisions[{i}]"
-            if not d.key:
-                raise Invalid(here, "a division has no key")
-            if d.key in seen:
-                raise Invalid(here, f"the key {d.key!r} is used twice")
-            seen.add(d.key)
-            for j, line in enumerate(d.lines):
-                if not line.key:
-                    raise Invalid(f"{here}.lines[{j}]", "a line has no key")
-                if line.key in seen:
-                    raise Invalid(f"{here}.lines[{j}]", f"the key {line.key!r} is used twice")
-                seen.add(line.key)
-            walk(d.divisions, here)
-
-    walk(text.divisions, where)
-    if not seen - {d.key for d in text.divisions}:
-        raise Invalid(where, "the text has no lines")
+from ..texts.checksums import text_checksum
+from ..texts.model import Division, Line, Text
+from ..texts.validation import check_text
 
 
 def flatten(text: Text, revision_id: int) -> tuple[list[dict], list[dict]]:

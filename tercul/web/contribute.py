@@ -14,7 +14,7 @@ from ..models import Author, Contribution, Translation, Work
 from ..security import acting_user
 from ..services import accounts, contributions, notifications
 from ..services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthenticated
-from ..services.text_input import decode_upload
+from ..texts.validation import decode_upload
 from .contribution_forms import FORMS_BY_KIND, ActionForm, ContributionForm
 from .htmx import wants_fragment
 

@@ -5,7 +5,6 @@ import pytest
 from factories import UserFactory, make_work
 from sqlalchemy import func, select
 
-from tercul.texts.model import Division, Line, Text
 from tercul.models import (Contribution, Notification, OutboxEntry, ReviewEvent, TextRevision, Translation, Work)
 from tercul.services import catalog, contributions as svc
 from tercul.services.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
@@ -430,32 +429,3 @@ def test_navigation_counts(session, people, work):
     svc.request_changes(session, people.ben, c.id, comment="x")
     assert svc.navigation_counts(session, people.ben).review == 0
     assert svc.navigation_counts(session, people.ana).unread == 1
-
-
-# --- texts ---------------------------------------------------------------------------------
-
-def test_a_translated_play_keeps_its_acts_and_scenes():
-    play = Text(divisions=[Division("1", "act", "Act I", divisions=[
-        Division("1.1", "scene", "Scene 1", lines=[Line("1.1.1", "Who's there?", "BERNARDO"),
-                                                   Line("1.1.2", "Nay, answer me.", "FRANCISCO")]),
-        Division("1.2", "scene", "Scene 2", lines=[Line("1.2.1", "Though yet...", "KING")])])])
-    text = svc.parse_submission("Wer da?\nNein, antwortet mir.\n\nObwohl...\n\nEine Zugabe", "drama", play)
-    act = text.divisions[0]
-    assert (act.key, act.title) == ("1", "Act I")
-    assert [d.key for d in act.divisions] == ["1.1", "1.2", "3"]
-    assert [(ln.key, ln.speaker) for ln in act.divisions[0].lines] == [("1.1.1", "BERNARDO"),
-                                                                        ("1.1.2", "FRANCISCO")]
-
-
-def test_generated_keys_never_collide_with_enclosing_divisions():
-    model = Text(divisions=[Division("2", "book", divisions=[Division("1", "poem", lines=[Line("l1", "a")])])])
-    text = svc.parse_submission("x\n\ny", "poetry", model)
-    keys = [d.key for d in text.divisions[0].divisions] + [ln.key for ln in text.iter_lines()]
-    assert "2" not in keys and len(keys) == len(set(keys))
-
-
-def test_prose_round_trips_through_the_edit_box():
-    text = svc.parse_submission("One para.\n\nTwo para\ncontinued.", "prose")
-    plain = svc.plain_text_for_editing(text, "prose")
-    assert plain == "One para.\n\nTwo para continued."
-    assert svc.content_checksum(svc.parse_submission(plain, "prose"), "prose") == svc.content_checksum(text, "prose")

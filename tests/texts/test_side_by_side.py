@@ -1,7 +1,7 @@
-"""Texts side by side for contributors and reviewers: alignment with the original, diffs per block."""
+"""A submitted text beside its original, for contributors and reviewers (no database)."""
 from tercul.texts.model import Division, Line, Text
-from tercul.services.side_by_side import align_with_original, diff_by_segment
-from tercul.services.text_input import StructureWarning
+from tercul.texts.side_by_side import align_with_original
+from tercul.texts.structure import StructureWarning
 
 
 def poem(*stanzas: list[str], keys: str = "") -> Text:
@@ -39,19 +39,3 @@ def test_a_text_without_original_and_a_long_preview():
     aligned = align_with_original(None, text, max_rows=4)
     assert not aligned.has_original and aligned.shown_rows == 4 and aligned.hidden_rows == 1
     assert [len(b.rows) for b in aligned.blocks] == [3, 1]
-
-
-def test_differences_are_grouped_by_block_with_unchanged_runs_folded():
-    old = poem([f"line {n}" for n in range(1, 9)], ["x", "y"])
-    new = poem([f"line {n}" if n != 6 else "line six" for n in range(1, 9)], ["x", "y", "z"])
-    diff = diff_by_segment(old, new, context=1)
-    shape = [(i.kind, i.label or i.hidden or (i.row.key, i.row.status)) for i in diff.items]
-    assert shape == [
-        ("heading", "Stanza 1"), ("gap", 4), ("row", ("1.5", "same")), ("row", ("1.6", "changed")),
-        ("row", ("1.7", "same")), ("gap", 1), ("heading", "Stanza 2"), ("gap", 1), ("row", ("2.2", "same")),
-        ("row", ("2.3", "added"))]
-    changed = diff.items[3].row
-    assert ("removed", "6") in changed.pieces and ("added", "six") in changed.pieces
-    assert diff.summary == {"same": 9, "changed": 1, "added": 1, "removed": 0} and diff.changed == 2
-    assert all(i.kind != "gap" for i in diff_by_segment(old, new, context=None).items)
-    assert diff_by_segment(old, old).changed == 0

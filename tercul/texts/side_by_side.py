@@ -1,33 +1,20 @@
-"""Texts shown side by side for contributors and reviewers.
+"""A submitted text beside its original, for contributors and reviewers.
 
-Two views, both plain data for templates (and GraphQL):
-
-- :func:`align_with_original`: a submitted text beside its original, block by block
-  (stanza, scene, chapter), line by line. Lines align through the explicit alignment
-  map when there is one, else by equal keys; lines with no counterpart are shown where
-  they fall, beside an empty cell, so that a translator sees misalignment at a glance.
-- :func:`diff_by_segment`: two versions of a text compared per line, grouped by the
-  block they belong to, with word-level pieces for changed lines and long runs of
-  unchanged lines folded away.
+:func:`align_with_original` gives plain data for templates (and GraphQL): block by
+block (stanza, scene, chapter), line by line. Lines align through the explicit
+alignment map when there is one, else by equal keys; lines with no counterpart are
+shown where they fall, beside an empty cell, so that a translator sees misalignment at
+a glance. (Two versions of a text compared: :mod:`tercul.texts.diff`.)
 """
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..texts.model import Division, Line, Text
-from .diff import DiffRow, diff_texts
-from .text_input import StructureWarning, leaf_divisions
+from .model import Line, Text, leaf_divisions
+from .rendering import block_label
+from .structure import StructureWarning
 
-
-def block_label(division: Division, number: int | None = None) -> str:
-    """``Stanza 2``, or the division's own title (``Act I``)."""
-    if division.title:
-        return division.title
-    return f"{division.kind.capitalize()} {number if number is not None else division.key}"
-
-
-# --- aligned with the original ------------------------------------------------------------
 
 @dataclass
 class AlignedRow:
@@ -130,72 +117,3 @@ def _limited(blocks: list[AlignedBlock], general: list[str], max_rows: int | Non
         kept.append(AlignedBlock(block.key, block.label, block.rows[:room], block.warnings))
         room -= len(block.rows[:room])
     return AlignedText(kept, general, max_rows, total - max_rows, has_original)
-
-
-# --- differences, per segment --------------------------------------------------------------
-
-@dataclass
-class DiffItem:
-    kind: str  # heading | row | gap
-    label: str | None = None  # heading: the block's label
-    row: DiffRow | None = None
-    hidden: int = 0  # gap: unchanged lines folded away
-
-
-@dataclass
-class SegmentDiff:
-    items: list[DiffItem]
-    summary: dict[str, int]  # same / changed / added / removed line counts
-
-    @property
-    def changed(self) -> int:
-        return self.summary["changed"] + self.summary["added"] + self.summary["removed"]
-
-
-def diff_by_segment(old: Text | None, new: Text, *, context: int | None = 2) -> SegmentDiff:
-    """Line-by-line differences grouped under their block's heading.
-
-    With ``context`` set, runs of unchanged lines are folded to ``context`` lines on
-    each side of a change (a gap item says how many were left out); ``None`` shows all.
-    """
-    diff = diff_texts(old, new)
-    labels: dict[str, str] = {}
-    for source in (old, new):
-        if source is None:
-            continue
-        for i, division in enumerate(leaf_divisions(source), start=1):
-            label = block_label(division, i)
-            for line in division.lines:
-                labels.setdefault(line.key, label)
-    rows = diff.rows
-    keep = [True] * len(rows)
-    if context is not None:
-        changed_at = [i for i, row in enumerate(rows) if row.status != "same"]
-        keep = [False] * len(rows)
-        for i in changed_at:
-            for j in range(max(0, i - context), min(len(rows), i + context + 1)):
-                keep[j] = True
-    items: list[DiffItem] = []
-    current_label: str | None = None
-    hidden: list[str | None] = []  # labels of the unchanged rows folded since the last shown row
-    for row, shown in zip(rows, keep):
-        label = labels.get(row.key)
-        if not shown:
-            hidden.append(label)
-            continue
-        if label != current_label:
-            # folded rows of earlier blocks go before the heading, those of this block after it
-            inside = sum(1 for h in hidden if h == label)
-            if len(hidden) - inside:
-                items.append(DiffItem("gap", hidden=len(hidden) - inside))
-            items.append(DiffItem("heading", label=label))
-            current_label = label
-            if inside:
-                items.append(DiffItem("gap", hidden=inside))
-        elif hidden:
-            items.append(DiffItem("gap", hidden=len(hidden)))
-        hidden = []
-        items.append(DiffItem("row", row=row))
-    if hidden:
-        items.append(DiffItem("gap", hidden=len(hidden)))
-    return SegmentDiff(items, diff.summary())
