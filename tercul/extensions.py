@@ -27,6 +27,20 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-cache = Cache()
+class ResilientCache(Cache):
+    """Flask-Caching, with our backends in place of its own (see :mod:`tercul.cache`):
+    ``RedisCache`` survives Redis going away, and both report hits and misses."""
+
+    BACKENDS = {"RedisCache": "tercul.cache.ResilientRedisCache", "redis": "tercul.cache.ResilientRedisCache",
+                "SimpleCache": "tercul.cache.MemoryCache", "simple": "tercul.cache.MemoryCache"}
+
+    def init_app(self, app, config=None) -> None:
+        kind = (config or {}).get("CACHE_TYPE") or app.config.get("CACHE_TYPE")
+        if kind in self.BACKENDS:
+            config = {**(config or {}), "CACHE_TYPE": self.BACKENDS[kind]}
+        super().init_app(app, config)
+
+
+cache = ResilientCache()
 limiter = Limiter(key_func=get_remote_address)
 mail = Mail()
