@@ -494,7 +494,8 @@ def compare_contribution(session: Session, actor, contribution_id: int) -> Submi
     """
     from ..extensions import cache
     from .accounts import require_reviewer
-    from .contributions import get_contribution, load_text, parse_submission
+    from ..texts.parsing import parse_submission
+    from .contributions import get_contribution, load_text
     from .errors import Invalid
 
     require_reviewer(actor)
