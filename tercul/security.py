@@ -14,6 +14,8 @@
 """
 from __future__ import annotations
 
+import logging
+import math
 import time
 from collections.abc import Callable
 
@@ -22,6 +24,7 @@ from flask_limiter import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from flask_talisman import Talisman
+from werkzeug.exceptions import TooManyRequests
 
 talisman = Talisman()
 
@@ -62,6 +65,7 @@ def init_security(app: Flask) -> None:
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
     )
     app.register_error_handler(RateLimitExceeded, too_many_requests)
+    app.register_error_handler(TooManyAttempts, too_many_attempts)
 
 
 def init_login(app: Flask) -> None:
@@ -147,8 +151,13 @@ def _permission_helpers() -> dict[str, Callable[[], bool]]:
 
 # --- rate limits ---------------------------------------------------------------------------
 
+def client_ip() -> str:
+    """The client's address as every limit keys it (behind PROXY_HOPS, the forwarded one)."""
+    return get_remote_address() or "unknown"
+
+
 def ip_key() -> str:
-    return "ip:" + (get_remote_address() or "unknown")
+    return "ip:" + client_ip()
 
 
 def form_account_key(field: str = "email") -> Callable[[], str]:
@@ -169,6 +178,114 @@ def user_or_form_account_key(field: str = "email") -> Callable[[], str]:
 
 def configured_limit(name: str) -> Callable[[], str]:
     return lambda: current_app.config[name]
+
+
+# Limits counted by our own code (GraphQL, the login of every door). Flask-Limiter's
+# strategy (Redis in production) when it answers; while it does not, an in-process
+# strategy per application, retried every LIMITS_RETRY_SECONDS: limits keep holding
+# through a Redis outage, per process, instead of the request failing.
+LIMITS_RETRY_SECONDS = 5.0
+LOGIN_SCOPE_IP, LOGIN_SCOPE_ACCOUNT = "login-ip", "login-account"
+_limits_log = logging.getLogger("tercul.ratelimit")
+
+
+class TooManyAttempts(TooManyRequests):
+    """Over a limit counted by :func:`hit_limit`; ``retry_after`` in seconds."""
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(f"Too many attempts. Please wait {_duration(retry_after)} and try again.",
+                         retry_after=retry_after)
+
+
+class _LimitState:
+    def __init__(self) -> None:
+        from limits.storage import MemoryStorage
+        from limits.strategies import FixedWindowRateLimiter
+
+        self.fallback = FixedWindowRateLimiter(MemoryStorage())
+        self.retry_at = 0.0
+        self.down = False
+
+
+def _with_limiter(operation: Callable):
+    from .extensions import limiter
+
+    state = current_app.extensions.setdefault("tercul.limits", _LimitState())
+    if time.monotonic() >= state.retry_at:
+        try:
+            result = operation(limiter.limiter)
+        except Exception as error:  # noqa: BLE001 - any storage failure: count in memory
+            if not state.down:
+                _limits_log.warning("rate limit storage unreachable (%s); counting in process memory", error)
+            state.down, state.retry_at = True, time.monotonic() + LIMITS_RETRY_SECONDS
+        else:
+            if state.down:
+                _limits_log.warning("rate limit storage is back")
+                state.down = False
+            return result
+    return operation(state.fallback)
+
+
+def _parsed(spec: str):
+    from limits import parse_many
+
+    return parse_many(spec)
+
+
+def hit_limit(scope: str, spec: str, key: str) -> None:
+    """Count one event for ``key`` under every limit in ``spec``; :class:`TooManyAttempts` when over."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    for item in _parsed(spec):
+        if not _with_limiter(lambda strategy: strategy.hit(item, scope, key)):
+            _over(item, scope, key)
+
+
+def check_limit(scope: str, spec: str, key: str) -> None:
+    """Raise :class:`TooManyAttempts` if ``key`` has no event left under ``spec`` (counts nothing)."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    for item in _parsed(spec):
+        if not _with_limiter(lambda strategy: strategy.test(item, scope, key)):
+            _over(item, scope, key)
+
+
+def _over(item, scope: str, key: str):
+    reset, _ = _with_limiter(lambda strategy: strategy.get_window_stats(item, scope, key))
+    raise TooManyAttempts(max(1, math.ceil(reset - time.time())))
+
+
+def login_account(email: str | None) -> str:
+    return (email or "").strip().lower()[:254]
+
+
+def check_login_allowed(client_ip: str, email: str | None) -> None:
+    """Before checking a password, from any door (form, GraphQL): refuse when the client
+    or the account has used up its failed logins."""
+    config = current_app.config
+    check_limit(LOGIN_SCOPE_IP, config["RATELIMIT_LOGIN_IP"], client_ip)
+    check_limit(LOGIN_SCOPE_ACCOUNT, config["RATELIMIT_LOGIN_ACCOUNT"], login_account(email))
+
+
+def count_failed_login(client_ip: str, email: str | None) -> None:
+    """A wrong address or password, from any door; successful logins count nothing."""
+    config = current_app.config
+    for scope, spec, key in ((LOGIN_SCOPE_IP, config["RATELIMIT_LOGIN_IP"], client_ip),
+                             (LOGIN_SCOPE_ACCOUNT, config["RATELIMIT_LOGIN_ACCOUNT"], login_account(email))):
+        try:
+            hit_limit(scope, spec, key)
+        except TooManyAttempts:
+            pass  # this attempt is already answered; the next one is refused
+
+
+def too_many_attempts(error: TooManyAttempts):
+    """Our own limits: the same 429 page (or JSON) as Flask-Limiter's."""
+    message = error.description
+    headers = {"Retry-After": str(error.retry_after)}
+    if request.accept_mimetypes.best == "application/json" or request.path.startswith("/graphql"):
+        return {"error": {"code": 429, "message": message, "retry_after": error.retry_after}}, 429, headers
+    return render_template("errors/error.html", code=429, title="Too many requests", message=message), 429, headers
 
 
 def too_many_requests(error: RateLimitExceeded):

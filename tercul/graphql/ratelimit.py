@@ -1,18 +1,13 @@
 """Rate limits inside GraphQL: per client for requests, per call for sensitive fields.
 
-Uses Flask-Limiter's storage (Redis in production, memory otherwise, with the
-in-memory fallback when Redis is down), so the web forms and the API share counters:
-five wrong passwords are five, whether typed in a form or sent as five aliases.
+Counted by :func:`tercul.security.hit_limit`: Flask-Limiter's storage (Redis in
+production, memory otherwise), and process memory while that storage is down, so the
+web forms and the API share counters and a Redis outage does not fail the request.
+Logins from every door share one pair of limits (:func:`check_login`).
 """
 from __future__ import annotations
 
-import math
-import time
-
-from flask import current_app
-from limits import parse_many
-
-from ..extensions import limiter
+from .. import security
 from .core import ApiError
 
 
@@ -25,10 +20,19 @@ class RateLimited(ApiError):
 
 def hit(scope: str, spec: str, key: str) -> None:
     """Count one event for ``key`` under every limit in ``spec``; raise when one is over."""
-    if not current_app.config.get("RATELIMIT_ENABLED", True):
-        return
-    strategy = limiter.limiter
-    for item in parse_many(spec):
-        if not strategy.hit(item, scope, key):
-            reset, _ = strategy.get_window_stats(item, scope, key)
-            raise RateLimited(max(1, math.ceil(reset - time.time())))
+    try:
+        security.hit_limit(scope, spec, key)
+    except security.TooManyAttempts as exc:
+        raise RateLimited(exc.retry_after) from None
+
+
+def check_login(client_ip: str, email: str) -> None:
+    """Refuse a login when the client or the account has no failed attempts left."""
+    try:
+        security.check_login_allowed(client_ip, email)
+    except security.TooManyAttempts as exc:
+        raise RateLimited(exc.retry_after) from None
+
+
+def count_failed_login(client_ip: str, email: str) -> None:
+    security.count_failed_login(client_ip, email)

@@ -20,7 +20,7 @@ from graphql import (GraphQLError, GraphQLSyntaxError, OperationDefinitionNode, 
 
 from .. import rate_tiers
 from ..extensions import csrf, db
-from ..security import CONTENT_SECURITY_POLICY, talisman
+from ..security import CONTENT_SECURITY_POLICY, client_ip, talisman
 from ..services import tokens
 from ..services.errors import DomainError
 from . import ratelimit
@@ -107,7 +107,7 @@ def _make_context() -> Context:
         auth = "bearer"
     elif current_user.is_authenticated:
         user, auth = current_user._get_current_object(), "session"
-    return Context(session=db.session, user=user, auth=auth, client_ip=request.remote_addr or "-",
+    return Context(session=db.session, user=user, auth=auth, client_ip=client_ip(),
                    config=current_app.config)
 
 

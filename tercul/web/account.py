@@ -9,8 +9,9 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter, login_manager
 from ..models import ROLES
-from ..security import (REMEMBER, acting_user, configured_limit, end_session, form_account_key, ip_key,
-                        start_session, user_or_form_account_key)
+from ..security import (REMEMBER, acting_user, check_login_allowed, client_ip, configured_limit,
+                        count_failed_login, end_session, form_account_key, ip_key, start_session,
+                        user_or_form_account_key)
 from ..services import accounts
 from ..services import search as search_service
 from ..services.errors import DomainError, Forbidden, Invalid, NotFound, Unauthenticated
@@ -162,8 +163,6 @@ def resend_verification():
 # --- logging in and out -----------------------------------------------------------------
 
 @bp.route("/account/login", methods=["GET", "POST"])
-@_limit("RATELIMIT_LOGIN_IP", ip_key, deduct_when=_login_failed)
-@_limit("RATELIMIT_LOGIN_ACCOUNT", form_account_key(), deduct_when=_login_failed)
 def login():
     """Log in with email and password."""
     next_url = _safe_next(request.values.get("next"))
@@ -171,10 +170,12 @@ def login():
         return redirect(next_url or url_for("account.me"), code=303)
     form = LoginForm()
     if form.validate_on_submit():
+        # one pair of limits for every door (the GraphQL login counts in the same ones)
+        check_login_allowed(client_ip(), form.email.data)
         try:
             user = accounts.authenticate(db.session, form.email.data, form.password.data)
         except Invalid as error:
-            g.login_failed = True
+            count_failed_login(client_ip(), form.email.data)
             form.show_error(error)
         except Forbidden as error:
             form.form_errors.append(error.message)

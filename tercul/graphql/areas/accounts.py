@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ...models import User
 from ...services import accounts, tokens
+from ...services.errors import Invalid
 from .. import ratelimit
 from ..core import UserError, run_mutation
 
@@ -137,7 +138,7 @@ class Register(graphene.Mutation):
 class Login(graphene.Mutation):
     """Check an email and password and return a new pair of tokens.
 
-    Every call counts against the login limits, aliases included."""
+    Failed calls count against the login limits of the form, aliases included."""
 
     class Arguments:
         email = graphene.String(required=True, description="Email address.")
@@ -147,11 +148,14 @@ class Login(graphene.Mutation):
 
     def mutate(root, info, email, password):
         ctx = info.context
-        ratelimit.hit("login-ip", ctx.config["RATELIMIT_LOGIN_IP"], ctx.client_ip)
-        ratelimit.hit("login-account", ctx.config["RATELIMIT_LOGIN_ACCOUNT"], email.strip().lower())
+        ratelimit.check_login(ctx.client_ip, email)  # the same limits as the login form
 
         def action():
-            user = accounts.authenticate(ctx.session, email, password)
+            try:
+                user = accounts.authenticate(ctx.session, email, password)
+            except Invalid:
+                ratelimit.count_failed_login(ctx.client_ip, email)
+                raise
             return _tokens(tokens.issue_tokens(ctx.session, user), user)
 
         return run_mutation(TokensPayload, action)
