@@ -77,7 +77,7 @@ def work(slug: str):
     key = ("work", slug, stamp.version, requested, part, line, swap, parts_page, translations_page, per_page,
            tuple(preferred) if requested is None else ())
     response = render_cached("reading/work.html", "reading/_work.html", "reading/_reader.html", key, build,
-                             WORK_HTML_TTL, title=stamp.title)
+                             WORK_HTML_TTL, title=stamp.title, margin=request.args.get("margin"))
     if requested is None:
         response.vary.add("Accept-Language")  # the translation shown by default depends on it
     return response
