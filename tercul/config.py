@@ -286,6 +286,9 @@ class ProductionConfig(Config):
             raise ConfigError("SECRET_KEY: too short for production (use at least 32 characters)")
         if self.JWT_SECRET_KEY and len(self.JWT_SECRET_KEY) < 32:
             raise ConfigError("JWT_SECRET_KEY: too short for production (use at least 32 characters)")
+        if not self.SERVER_NAME:
+            # links in mail are built from it, never from the request's Host header
+            raise ConfigError("SERVER_NAME: required in production (the public host name, e.g. tercul.example.org)")
         self.SESSION_COOKIE_SECURE = True
         self.SESSION_COOKIE_NAME = "__Host-session"
         self.PREFERRED_URL_SCHEME = "https"
@@ -323,7 +326,8 @@ VARIABLES = [
     ("SOURCES_CACHE", ".cache/sources", "downloaded demo sources (PyPI/npm packages)"),
     ("TEXT_MAX_BYTES", "2097152", "largest text accepted (bytes)"),
     ("PAGE_SIZE", "50", "items per page in lists"),
-    ("SERVER_NAME", "(none)", "host name used in links in mail and CLI output"),
+    ("SERVER_NAME", "(none; required in production)", "public host name (and port) of links in mail and CLI "
+     "output, never taken from the request"),
     ("LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR"),
     ("PROXY_HOPS", "0", "trusted reverse proxies in front of the app (X-Forwarded-For/-Proto)"),
     ("GRAPHQL_MAX_DEPTH", "10", "deepest GraphQL selection accepted"),

@@ -58,6 +58,9 @@ def test_production_requires_a_secret_key(env):
     with pytest.raises(ConfigError, match="SECRET_KEY: too short"):
         ProductionConfig()
     env.setenv("SECRET_KEY", "x" * 40)
+    with pytest.raises(ConfigError, match="SERVER_NAME: required"):
+        ProductionConfig()
+    env.setenv("SERVER_NAME", "tercul.example.org")
     config = ProductionConfig()
     assert config.SESSION_COOKIE_SECURE and config.SESSION_COOKIE_NAME == "__Host-session"
 

@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -638,5 +638,7 @@ def _fingerprint(password_hash: str | None) -> str:
 
 
 def _url(endpoint: str, **values) -> str:
-    return url_for(endpoint, _external=True, **values)
+    from .mail import external_url
+
+    return external_url(endpoint, **values)
 

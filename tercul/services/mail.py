@@ -26,6 +26,18 @@ _PENDING = "tercul.mail.pending"
 _executor: ThreadPoolExecutor | None = None
 
 
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for a mail: host and scheme from the configuration (``SERVER_NAME``,
+    ``PREFERRED_URL_SCHEME``), never from the request, whose ``Host`` and
+    ``X-Forwarded-Host`` the client chooses (a reset link must not point elsewhere).
+    Without ``SERVER_NAME`` (development only: production refuses to start) ``localhost``."""
+    config = current_app.config
+    adapter = current_app.url_map.bind(config.get("SERVER_NAME") or "localhost",
+                                       script_name=config.get("APPLICATION_ROOT") or "/",
+                                       url_scheme=config.get("PREFERRED_URL_SCHEME") or "http")
+    return adapter.build(endpoint, values, force_external=True)
+
+
 def compose(to: str, subject: str, template: str, **context) -> EmailMessage:
     """A plain-text message rendered from ``template`` (a Jinja template under templates/)."""
     body = render_template(template, **context)

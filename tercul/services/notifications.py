@@ -112,6 +112,10 @@ def _short(title: str, limit: int = 120) -> str:
 def _link(endpoint: str, external: bool = False, **values) -> str | None:
     """A URL for a notice or a mail; None where no URL can be built (a CLI without SERVER_NAME)."""
     try:
+        if external:  # for mail: the configured host, never the request's
+            from .mail import external_url
+
+            return external_url(endpoint, **values)
         return url_for(endpoint, _external=external, **values)
     except (RuntimeError, BuildError):
         log.debug("no URL for %s outside a request", endpoint)
