@@ -27,8 +27,9 @@ When in eternal lines to time thou growest:
 So long as men can breathe or eyes can see,
 So long lives this, and this gives life to thee.""".split("\n")
 
-# a made-up German rendering, unrhymed, four stanzas (not a real translation)
-GERMAN_LINES = [f"Zeile {n} von einem langen warmen Sommertag im Garten" for n in range(1, 15)]
+# a made-up unrhymed German text (not a translation): every line ends in another word
+GERMAN_LINES = [f"Zeile {n} sieht heute den {word}" for n, word in enumerate(
+    "Haus Baum Tisch Wald Berg Fluss Stadt Brot Licht Hand Weg Feld Stein Kind".split(), start=1)]
 
 
 def _text(lines, prefix="l"):

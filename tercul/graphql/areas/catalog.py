@@ -66,6 +66,14 @@ class TextRevisionType(graphene.ObjectType):
     def resolve_divisions(rev, info, division=None):
         return text_divisions(info.context.session, rev.id, division)
 
+    analysis = graphene.Field("tercul.graphql.areas.analysis.TextAnalysis",
+                              description="Language, counts, readability, meter, rhyme schemes: null until analysed.")
+
+    def resolve_analysis(rev, info):
+        from .analysis import resolve_text_analysis
+
+        return resolve_text_analysis(rev, info)
+
 
 def text_divisions(session, revision_id: int, only: str | None = None) -> list[Division]:
     """Divisions with their lines, two queries whatever the size (optionally one part)."""
