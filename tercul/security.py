@@ -19,12 +19,13 @@ import math
 import time
 from collections.abc import Callable
 
-from flask import Flask, current_app, render_template, request, session
+from flask import Flask, Request, current_app, render_template, request, session
 from flask_limiter import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from flask_talisman import Talisman
-from werkzeug.exceptions import TooManyRequests
+from werkzeug.exceptions import BadRequest, TooManyRequests
+from werkzeug.routing import IntegerConverter
 
 talisman = Talisman()
 
@@ -66,6 +67,7 @@ def init_security(app: Flask) -> None:
     )
     app.register_error_handler(RateLimitExceeded, too_many_requests)
     app.register_error_handler(TooManyAttempts, too_many_attempts)
+    init_input_checks(app)
 
 
 def init_login(app: Flask) -> None:
@@ -308,3 +310,72 @@ def _duration(seconds: int) -> str:
     if minutes < 90:
         return f"{minutes} minutes"
     return f"{round(minutes / 60)} hours"
+
+
+# --- input at the edges --------------------------------------------------------------------
+# Checked once for every request, so that no bad value reaches a service or the database
+# as an error (PostgreSQL refuses NUL in text and integers beyond its columns: a 500).
+
+DB_INT_MAX = 2**31 - 1  # the largest id or number an INTEGER column holds
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:...>`` in every route: 0 to the INTEGER column's maximum; beyond, the URL
+    matches nothing (404), instead of reaching the database."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=0 if min is None else min,
+                         max=DB_INT_MAX if max is None else max, signed=signed)
+
+
+class MalformedInput(BadRequest):
+    """A request no form or API could mean (a NUL character, a nesting too deep)."""
+
+
+def has_nul(value) -> bool:
+    """Whether a NUL character is in a string, or in any key or value of nested dicts and lists."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return False
+
+
+def reject_malformed_input() -> None:
+    """Before every view: the path, query and form fields (names and values) must not hold NUL.
+
+    Invalid UTF-8 is already decoded with replacement characters by Werkzeug; sizes are
+    bounded by ``MAX_CONTENT_LENGTH`` and ``MAX_FORM_MEMORY_SIZE`` (413)."""
+    if "\x00" in request.path:
+        raise MalformedInput("The address contains a NUL character.")
+    for where, values in (("query", request.args), ("form", request.form if request.method != "GET" else None)):
+        if values and any("\x00" in k or "\x00" in v for k, v in values.items(multi=True)):
+            raise MalformedInput(f"A {where} field contains a NUL character.")
+
+
+class _SafeJsonRequest(Request):
+    """JSON nested beyond Python's recursion limit is a bad request, not a RecursionError."""
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True):
+        try:
+            return super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError:
+            if silent:
+                return None
+            raise MalformedInput("The JSON body is nested too deeply.") from None
+
+
+def init_input_checks(app: Flask) -> None:
+    # the converter must be in place before the blueprints add their rules
+    app.url_map.converters["int"] = DatabaseIntConverter
+    if app.request_class is Request or issubclass(_SafeJsonRequest, app.request_class):
+        app.request_class = _SafeJsonRequest
+    app.before_request(reject_malformed_input)

@@ -15,12 +15,13 @@ from typing import Any
 
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
-from graphql import (GraphQLError, GraphQLSyntaxError, OperationDefinitionNode, OperationType, execute, parse,
-                     specified_rules, validate)
+from graphql import (GraphQLError, GraphQLSyntaxError, OperationDefinitionNode, OperationType, Visitor, execute,
+                     parse, specified_rules, validate, visit)
+from sqlalchemy.exc import DataError
 
 from .. import rate_tiers
 from ..extensions import csrf, db
-from ..security import CONTENT_SECURITY_POLICY, client_ip, talisman
+from ..security import CONTENT_SECURITY_POLICY, client_ip, has_nul, talisman
 from ..services import tokens
 from ..services.errors import DomainError
 from . import ratelimit
@@ -124,9 +125,13 @@ def _run_one(op: dict[str, Any], context: Context) -> dict[str, Any]:
         return _errors(ApiError("The query is too long.", "BAD_USER_INPUT"))
     try:
         document = parse(query)
+        validation_errors = validate(schema.graphql_schema, document, specified_rules)
     except GraphQLSyntaxError as exc:
         return _errors(ApiError(exc.message, "GRAPHQL_PARSE_FAILED"))
-    validation_errors = validate(schema.graphql_schema, document, specified_rules)
+    except RecursionError:
+        return _errors(ApiError("The query is nested too deeply.", "BAD_USER_INPUT"))
+    if has_nul(variables) or _has_nul_literal(document):
+        return _errors(ApiError("A string contains a NUL character.", "BAD_USER_INPUT"))
     if validation_errors:
         return _errors(*[ApiError(_hide_suggestions(e.message), "GRAPHQL_VALIDATION_FAILED")
                          for e in validation_errors[:20]])
@@ -155,9 +160,23 @@ def _run_one(op: dict[str, Any], context: Context) -> dict[str, Any]:
     out: dict[str, Any] = {"data": result.data}
     if result.errors:
         out["errors"] = [_format(e) for e in result.errors]
-        if any(e["extensions"]["code"] == "INTERNAL" for e in out["errors"]):
+        if any(e["extensions"]["code"] == "INTERNAL" or isinstance(getattr(e0, "original_error", None), DataError)
+               for e, e0 in zip(out["errors"], result.errors)):
             db.session.rollback()
     return out
+
+
+def _has_nul_literal(document) -> bool:
+    """A NUL in a string written in the query itself (variables are checked apart)."""
+    found = False
+
+    class Finder(Visitor):
+        def enter_string_value(self, node, *_):
+            nonlocal found
+            found = found or "\x00" in node.value
+
+    visit(document, Finder())
+    return found
 
 
 def _pick_operation(document, name: str | None):
@@ -206,6 +225,11 @@ def _format(error: GraphQLError) -> dict[str, Any]:
     if api_error is None and original is None:
         # argument coercion and other request errors found during execution
         api_error = ApiError(_hide_suggestions(error.message), "BAD_USER_INPUT")
+    if api_error is None and isinstance(original, DataError):
+        # a value the argument checks should have refused: the client's input all the same
+        log.warning("database refused a value at %s: %s", error.path, str(original.orig).splitlines()[0])
+        api_error = ApiError("A value is not allowed here (out of range or holding a control character).",
+                             "BAD_USER_INPUT")
     if api_error is None:
         log.error("GraphQL resolver failed at %s", error.path, exc_info=original)
         api_error = ApiError("Something went wrong on our side. It has been logged.", "INTERNAL")

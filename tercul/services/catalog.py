@@ -24,6 +24,17 @@ def make_slug(value: str, max_length: int = 180) -> str:
     return slug
 
 
+# a slug is one URL path segment: these would split it, end it or be decoded in it
+_SLUG_FORBIDDEN = set("/\\?#%") | {chr(c) for c in range(33)} | {chr(127)}
+
+
+def check_slug(slug: str) -> str:
+    """A slug every page can be reached at, or :class:`Invalid` (given slugs, imports)."""
+    if not slug or len(slug) > 180 or slug in (".", "..") or any(c in _SLUG_FORBIDDEN for c in slug):
+        raise Invalid("slug", f"{slug!r} cannot be a URL name: use letters, digits and hyphens")
+    return slug
+
+
 def sort_key(value: str) -> str:
     """Titles sort without leading articles and case: 'The Tempest' -> 'tempest'."""
     lowered = (value or "").strip().lower()
@@ -47,6 +58,7 @@ def upsert_author(session: Session, *, slug: str, name: str, names: dict[str, st
                   birth_year: int | None = None, death_year: int | None = None,
                   country: str | None = None, biography: str | None = None) -> Author:
     """Create the author with this slug, or bring it up to date. Idempotent."""
+    check_slug(slug)
     if not name or not name.strip():
         raise Invalid("name", "an author needs a name")
     if birth_year and death_year and death_year < birth_year:
@@ -111,6 +123,7 @@ class WorkFields:
 
 def upsert_work(session: Session, fields: WorkFields, *, created_by_id: int | None = None) -> tuple[Work, bool]:
     """Create or update the work with ``fields.slug``; return it and whether it changed."""
+    check_slug(fields.slug)
     if not fields.title or not fields.title.strip():
         raise Invalid("title", "a work needs a title")
     if fields.form not in FORMS:

@@ -1,6 +1,7 @@
 """Designed error pages; never a traceback to the client."""
 from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
@@ -14,6 +15,15 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         return _render(error.code or 500, error.description, getattr(error, "headers", None))
+
+    @app.errorhandler(DataError)
+    def refused_by_database(error: DataError):
+        # a value the edges should have refused (tercul.security checks NUL and integer
+        # ranges): still the client's input, so a 400, logged to find the missing check
+        app.logger.warning("database refused a value on %s %s: %s", request.method, request.path,
+                           str(error.orig).splitlines()[0] if error.orig else error)
+        db.session.rollback()
+        return _render(400, "A value in the request is not allowed (out of range or holding a control character).")
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

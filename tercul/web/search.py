@@ -1,7 +1,7 @@
 """The search page, saved searches, and the administrators' jobs page."""
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -50,7 +50,12 @@ def search():
 @login_required
 def save():
     """Keep the current search under a name."""
-    query_string = request.form.get("query_string", "")
+    raw = request.form.get("query_string", "")
+    if any(ord(c) < 32 or ord(c) == 127 for c in raw):
+        # a line break here would end up in the redirect's Location header
+        abort(400, "The search to save is not a valid query string.")
+    # stored and redirected to in one canonical, percent-encoded form
+    query_string = urlencode(parse_qsl(raw.lstrip("?"), keep_blank_values=True))
     try:
         search_service.save_search(db.session, current_user, request.form.get("name", ""), query_string)
         db.session.commit()
@@ -58,7 +63,7 @@ def save():
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")
-    return redirect(url_for("search.search") + ("?" + query_string.lstrip("?") if query_string else ""))
+    return redirect(url_for("search.search") + ("?" + query_string if query_string else ""))
 
 
 @bp.get("/me/searches")
