@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tercul.services import reading
+from tercul.services.reading.display import century_years
 
 
 def test_browse_arguments_are_cleaned_and_explained():
@@ -24,8 +25,8 @@ def test_bad_page_numbers_mean_the_first_page(raw, page):
 def test_centuries():
     assert reading.century_of(1900) == 19 and reading.century_of(1901) == 20
     assert reading.century_of(-500) == -5 and reading.century_of(-1) == -1 and reading.century_of(-100) == -1
-    assert reading._century_years(19) == (1801, 1900)
-    assert reading._century_years(-5) == (-500, -401)
+    assert century_years(19) == (1801, 1900)
+    assert century_years(-5) == (-500, -401)
     assert reading.century_label(21) == "21st century" and reading.century_label(-1) == "1st century BCE"
     assert reading.century_label(12) == "12th century"
 
