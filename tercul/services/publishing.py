@@ -23,9 +23,8 @@ from ..models._base import utcnow
 from ..texts.model import Text
 from ..texts.parsing import parse_submission
 from . import catalog, outbox
-from .contributions import load_text
 from .errors import Conflict
-from .texts import load_alignment, store_revision
+from .texts import load_alignment, load_text, store_revision
 
 
 def publish_contribution(session: Session, contribution: Contribution) -> TextRevision:

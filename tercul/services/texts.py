@@ -121,6 +121,14 @@ def rebuild_text(divisions: list[TextDivision], lines: list[TextLine]) -> Text:
     return Text(divisions=roots)
 
 
+def load_text(session: Session, revision_id: int | None) -> Text | None:
+    """A stored revision as a tree (two queries), or None."""
+    if revision_id is None:
+        return None
+    divisions, lines = load_revision(session, revision_id)
+    return rebuild_text(divisions, lines) if divisions else None
+
+
 def load_alignment(session: Session, revision_id: int) -> dict[str, list[str]]:
     links: dict[str, list[str]] = {}
     for t_key, o_key in session.execute(
