@@ -48,7 +48,7 @@ def _margin(slug: str, key: str | None):
         page = analysis.analysis_for_text(db.session, slug, key)
     except NotFound as exc:
         abort(404, exc.message)
-    from ..services.alignment import line_anchor
+    from ..texts.alignment import line_anchor
 
     rules = []
     lines = page.analysis.lines if page.analysis else {}

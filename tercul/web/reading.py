@@ -7,9 +7,9 @@ from flask import Blueprint, abort, current_app, request
 
 from ..extensions import cache, db
 from ..services import reading
-from ..services.alignment import ReaderView
 from ..services.errors import NotFound
 from ..services.languages import language_name
+from ..texts.rows import ReaderView
 from .htmx import render_cached, render_page
 
 bp = Blueprint("reading", __name__)

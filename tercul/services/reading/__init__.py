@@ -13,7 +13,7 @@ parse the request and render what these functions return.
 - :mod:`.page_cache`: cached counts and facets, and the names that forget them.
 """
 # line_anchor is imported from here by search (hits link to lines): the anchor scheme
-from ..alignment import line_anchor
+from ...texts.alignment import line_anchor
 from .authors import AuthorCard, AuthorPage, AuthorsResult, author_page, browse_authors
 from .browse import (DEFAULT_SORT, SORTS, ActiveFilter, BrowseFilters, BrowseResult, Facets, browse_facets,
                      browse_works, clean_browse_args, find_works)

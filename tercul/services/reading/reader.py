@@ -5,8 +5,8 @@ It aligns an original with up to two translations (see ``DESIGN.md``): explicit
 division both texts share, and it says when it had to fall back. Long texts are read
 one *part* at a time (an act, a scene, a chapter: divisions of at most about 300
 lines), so a 5,000-line play opens as fast as a sonnet. The alignment itself is pure
-computation over rows, in :mod:`tercul.services.alignment`; this module loads the
-rows (a fixed number of queries).
+computation over rows, in the text core (:mod:`tercul.texts.alignment`,
+:mod:`tercul.texts.rows`); this module loads the rows (a fixed number of queries).
 """
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ...models import AlignmentLink, TextDivision, TextLine, TextRevision, Translation, User, Work
-from ..alignment import (DivisionRow, LineRow, Part, ReaderColumn, ReaderView, TextSource, anchor_key, build_rows,
-                         find_part, plan_parts)
+from ...texts.alignment import DivisionRow, LineRow, anchor_key
+from ...texts.parts import Part, find_part, plan_parts
+from ...texts.rows import ReaderColumn, ReaderView, TextSource, build_rows
 from .display import text_direction
 
 

@@ -7,7 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import Author, TextDivision, TextLine, Work, WorkAuthor
-from ..alignment import DivisionRow, LineRow, ReaderColumn, ReaderView, TextSource, build_rows, find_part, plan_parts
+from ...texts.alignment import DivisionRow, LineRow
+from ...texts.parts import find_part, plan_parts
+from ...texts.rows import ReaderColumn, ReaderView, TextSource, build_rows
 from ..errors import NotFound
 from .display import text_direction
 from .reader import TranslationInfo, line_position, published_translations

@@ -8,7 +8,7 @@ from sqlalchemy import and_, bindparam, func, literal_column, or_, select, union
 from sqlalchemy.orm import Session
 
 from ...models import Author, Genre, Tag, TextLine, Translation, Work, WorkAuthor, work_genres, work_tags
-from ..alignment import ReaderView
+from ...texts.rows import ReaderView
 from ..errors import NotFound
 from .display import format_dates, incipit
 from .pagination import Pagination, page_size

@@ -1,11 +1,11 @@
-"""Alignment of a text with its translations, parts of long texts, line anchors."""
+"""Alignment of a text with its translations, parts of long texts, line anchors (no database)."""
 from __future__ import annotations
 
 import pytest
 
-from tercul.services import alignment
-from tercul.services.alignment import (COARSE, DIVISION, EXPLICIT, LINE, DivisionRow, LineRow, align_side,
-                                       plan_parts, segment_bounds)
+from tercul.texts import alignment
+from tercul.texts.alignment import COARSE, DIVISION, EXPLICIT, LINE, DivisionRow, LineRow, align_side, segment_bounds
+from tercul.texts.parts import plan_parts
 
 
 def lines(spec: dict[str, int], start: int = 0) -> tuple[list[LineRow], dict[str, DivisionRow]]:
