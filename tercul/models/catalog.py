@@ -8,9 +8,9 @@ from sqlalchemy import (CheckConstraint, Column, DateTime, ForeignKey, Index, In
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..texts.model import FORMS  # noqa: F401 - re-exported: the forms a work may take
 from ._base import Timestamped
 
-FORMS = ("poetry", "prose", "drama")
 TRANSLATION_STATUSES = ("published", "unpublished")
 
 work_genres = Table(
