@@ -13,9 +13,10 @@ files are never limited. Answers carry ``X-RateLimit-Limit``, ``-Remaining`` and
 ``-Reset`` (epoch seconds) for the tier's tightest limit; over a limit, 429 with
 ``Retry-After`` and a page that says when to try again.
 
-The counters are Flask-Limiter's storage (Redis in production, memory otherwise). If
-that storage fails, the request is let through and the failure logged: losing rate
-limits for a while is better than losing the site.
+The counters are Flask-Limiter's storage (Redis in production, memory otherwise),
+through the same path as the login limits (:mod:`tercul.security`), which counts in
+process memory while Redis is down. Should counting fail even so, the request is let
+through and the failure logged: losing rate limits for a while beats losing the site.
 """
 from __future__ import annotations
 
@@ -103,14 +104,16 @@ def peek(tier: str, spec: str, key: str) -> Usage | None:
 
 
 def _measure(tier: str, spec: str, key: str, hit: bool) -> Usage | None:
-    strategy = limiter.limiter
+    # the login limits' path: Flask-Limiter's storage, counting in memory while Redis is down
+    from .security import _with_limiter
+
     # the GraphQL tier is counted by tercul.graphql.ratelimit under the scope "graphql"
     scope = "graphql" if tier == "graphql" else f"tier:{tier}"
     tightest: Usage | None = None
     try:
         for item in parse_many(spec):
-            allowed = strategy.hit(item, scope, key) if hit else True
-            reset, remaining = strategy.get_window_stats(item, scope, key)
+            allowed = _with_limiter(lambda strategy: strategy.hit(item, scope, key)) if hit else True
+            reset, remaining = _with_limiter(lambda strategy: strategy.get_window_stats(item, scope, key))
             usage = Usage(tier, item.amount, max(0, remaining), int(reset), exceeded=not allowed)
             if not allowed:
                 return usage
@@ -177,7 +180,7 @@ def _too_many(usage: Usage):
     message = f"Too many {what} in a short time. Please wait {wait} and try again."
     if request.accept_mimetypes.best == "application/json":
         return {"error": {"code": 429, "message": message, "retry_after": seconds}}, 429, usage.headers()
-    body = render_template("errors/error.html", code=429, title="Too many requests", message=message)
+    body = render_template("errors/rate_limited.html", message=message)
     return body, 429, usage.headers()
 
 

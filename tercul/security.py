@@ -213,7 +213,9 @@ class _LimitState:
 def _with_limiter(operation: Callable):
     from .extensions import limiter
 
-    state = current_app.extensions.setdefault("tercul.limits", _LimitState())
+    state = current_app.extensions.get("tercul.limits")
+    if state is None:  # built once: a MemoryStorage starts a timer thread
+        state = current_app.extensions.setdefault("tercul.limits", _LimitState())
     if time.monotonic() >= state.retry_at:
         try:
             result = operation(limiter.limiter)

@@ -131,3 +131,20 @@ def test_a_limit_that_is_not_one_stops_start_up(monkeypatch):
     monkeypatch.setenv("RATELIMIT_SEARCH", "lots")
     with pytest.raises(ConfigError, match="RATELIMIT_SEARCH"):
         TestingConfig()
+
+
+def test_tiers_still_count_while_the_counter_store_is_down(app, client, limits, monkeypatch):
+    from tercul.extensions import limiter
+    from tercul.security import _LimitState
+
+    class Unreachable:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise ConnectionError("redis is gone")
+            return fail
+
+    limits(read=2)
+    monkeypatch.setattr(limiter, "_limiter", Unreachable())
+    # a fresh fallback counter, taken away after the test (with it, the "Redis is down" state)
+    monkeypatch.setitem(app.extensions, "tercul.limits", _LimitState())
+    assert [client.get("/works").status_code for _ in range(3)] == [200, 200, 429]  # counted in memory
