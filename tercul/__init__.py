@@ -1,7 +1,6 @@
 """Tercul: a home for literature and its translations."""
 from __future__ import annotations
 
-import logging
 import os
 from typing import Any
 
@@ -56,19 +55,10 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     from .cli import register_commands
 
     register_commands(app)
-    _configure_logging(app)
+    from .observability import init_app as init_observability
+
+    init_observability(app)  # logs, traces, metrics, /health and /ready
     return app
-
-
-def _configure_logging(app: Flask) -> None:
-    # Our loggers ("tercul.*", and the app's own) write to stderr at LOG_LEVEL;
-    # other libraries keep their defaults.
-    logger = logging.getLogger("tercul")
-    logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
-    if not logger.handlers and not app.testing:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        logger.addHandler(handler)
 
 
 def _init_extensions(app: Flask) -> None:

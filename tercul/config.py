@@ -90,6 +90,30 @@ def _check_limit(name: str, value: str) -> None:
         raise ConfigError(f"{name}: {value!r} is not a rate limit (e.g. 5/minute or 100/hour;10/second)") from None
 
 
+def _networks(name: str, value: str | None):
+    if value is None:
+        return None
+    import ipaddress
+
+    try:
+        return [ipaddress.ip_network(p.strip(), strict=False) for p in value.split(",") if p.strip()]
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {exc} (expected CIDRs separated by commas, e.g. 10.0.0.0/8,127.0.0.1)") from None
+
+
+def _seconds(name: str, default: float) -> float:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: {raw!r} is not a number of seconds") from None
+    if not 0 < value <= 60:
+        raise ConfigError(f"{name}: {value} is not between 0 and 60 seconds")
+    return value
+
+
 def _database_url(name: str, default: str) -> str:
     url = _env(name, default) or default
     if url.startswith("postgres://") or url.startswith("postgresql://"):
@@ -234,6 +258,17 @@ class Config:
         self.SERVER_NAME = _env("SERVER_NAME")
         self.PROXY_HOPS = _int("PROXY_HOPS", 0)
         self.LOG_LEVEL = _choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")).upper()
+        # observability (tercul/observability): log format, metrics, health checks
+        self.LOG_FORMAT = _choice("LOG_FORMAT", "json" if self.TERCUL_ENV == "production" else "plain",
+                                  ("json", "plain"))
+        self.LOG_ACCESS = _bool("LOG_ACCESS", True)
+        self.LOG_DEBUG_SAMPLE = _fraction("LOG_DEBUG_SAMPLE", 1.0)
+        self.METRICS_ENABLED = _bool("METRICS_ENABLED", True)
+        self.METRICS_TOKEN = _env("METRICS_TOKEN")
+        self.METRICS_ALLOW = _env("METRICS_ALLOW")
+        self.METRICS_ALLOW_NETWORKS = _networks("METRICS_ALLOW", self.METRICS_ALLOW)
+        self.WORKER_METRICS_PORT = _int("WORKER_METRICS_PORT", 0)
+        self.READY_TIMEOUT = _seconds("READY_TIMEOUT", 2.0)
         self.check()
 
     default_env = "development"
@@ -329,6 +364,20 @@ VARIABLES = [
     ("SERVER_NAME", "(none; required in production)", "public host name (and port) of links in mail and CLI "
      "output, never taken from the request"),
     ("LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR"),
+    ("LOG_FORMAT", "plain (json in production)", "json: one object per line (time, level, logger, message, request, "
+     "user, trace and span ids); plain: text"),
+    ("LOG_ACCESS", "true", "one log line per request (tercul.access), in the same format"),
+    ("LOG_DEBUG_SAMPLE", "1.0", "share of DEBUG records kept (0 to 1)"),
+    ("METRICS_ENABLED", "true", "Prometheus metrics at /metrics"),
+    ("METRICS_ALLOW", "(all; loopback only in production)", "CIDRs allowed to read /metrics, comma-separated"),
+    ("METRICS_TOKEN", "(none)", "bearer token that also opens /metrics (Authorization: Bearer ...)"),
+    ("PROMETHEUS_MULTIPROC_DIR", "(none)", "empty folder shared by gunicorn's workers (and tercul worker) so "
+     "that /metrics counts every process"),
+    ("WORKER_METRICS_PORT", "0 (off)", "port on which `tercul worker` serves its own /metrics"),
+    ("OTEL_EXPORTER_OTLP_ENDPOINT", "(none: no tracing)", "OTLP/HTTP collector, e.g. http://otel:4318; the "
+     "other standard OTEL_* variables apply (OTEL_SERVICE_NAME, OTEL_EXPORTER_OTLP_HEADERS...)"),
+    ("READY_TIMEOUT", "2", "seconds each /ready check (database, Redis, broker, search) may take"),
+    ("TERCUL_COMMIT", "(git HEAD)", "commit shown by /health"),
     ("PROXY_HOPS", "0", "trusted reverse proxies in front of the app (X-Forwarded-For/-Proto)"),
     ("GRAPHQL_MAX_DEPTH", "10", "deepest GraphQL selection accepted"),
     ("GRAPHQL_MAX_COST", "10000", "GraphQL cost budget (1 per field, lists multiply by page size)"),

@@ -21,6 +21,8 @@ from sqlalchemy.exc import DataError
 
 from .. import rate_tiers
 from ..extensions import csrf, db
+from ..observability.metrics import graphql_errors, graphql_execution
+from ..observability.tracing import graphql_middleware
 from ..security import CONTENT_SECURITY_POLICY, client_ip, has_nul, talisman
 from ..services import tokens
 from ..services.errors import DomainError
@@ -61,7 +63,9 @@ def graphql_endpoint():
         results = [_run_one(op, context) for op in operations]
     except RequestRejected as exc:
         db.session.rollback()
+        graphql_errors([exc.payload])
         return exc.payload, exc.status, exc.headers
+    graphql_errors(results)
     body = results if batched else results[0]
     response = current_app.response_class(json.dumps(body, ensure_ascii=False), mimetype="application/json")
     retry = [e["extensions"].get("retryAfter", 1) for r in results for e in r.get("errors", ())
@@ -155,8 +159,10 @@ def _run_one(op: dict[str, Any], context: Context) -> dict[str, Any]:
             return _errors(ApiError(f"The query's {what} is {actual}; the limit is {maximum}.", "BAD_USER_INPUT",
                                     limit=what, actual=actual, maximum=maximum))
     _rate_limit(context, is_mutation)
-    result = execute(schema.graphql_schema, document, context_value=context, variable_values=variables,
-                     operation_name=name, execution_context_class=ExecutionContext)
+    with graphql_execution(operation.name and operation.name.value, operation.operation.value, shape.cost):
+        result = execute(schema.graphql_schema, document, context_value=context, variable_values=variables,
+                         operation_name=name, execution_context_class=ExecutionContext,
+                         middleware=graphql_middleware())
     out: dict[str, Any] = {"data": result.data}
     if result.errors:
         out["errors"] = [_format(e) for e in result.errors]

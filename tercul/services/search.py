@@ -331,21 +331,23 @@ def search(session: Session, params: SearchParams, *, backend: SearchBackend | N
            use_cache: bool = True) -> SearchPage:
     """Run ``params`` (see :func:`parse_search_args`) and build the page's view of the results."""
     from ..search.embedding import embed_query
+    from ..observability.metrics import observe_search
 
     backend = backend or get_backend()
     key = results_key(session, params, backend)
     results = cache.get(key) if use_cache else None
     from_cache = results is not None
     if results is None:
-        vector = None
-        if params.mode != "keyword" and not params.query.is_empty:
-            vector = embed_query(" ".join(params.query.positive_words) or params.query.text)
-        request = SearchRequest(
-            query=params.query, mode=params.mode, alpha=params.alpha, filters=params.filters,
-            offset=(params.page - 1) * params.per_page, limit=params.per_page,
-            sort=("title" if params.sort == "relevance" and params.query.is_empty else params.sort),
-            query_vector=vector)
-        results = backend.search(request)
+        with observe_search(params.mode):  # metric and trace span: embedding and engine
+            vector = None
+            if params.mode != "keyword" and not params.query.is_empty:
+                vector = embed_query(" ".join(params.query.positive_words) or params.query.text)
+            request = SearchRequest(
+                query=params.query, mode=params.mode, alpha=params.alpha, filters=params.filters,
+                offset=(params.page - 1) * params.per_page, limit=params.per_page,
+                sort=("title" if params.sort == "relevance" and params.query.is_empty else params.sort),
+                query_vector=vector)
+            results = backend.search(request)
         if use_cache:
             cache.set(key, results)
     terms = query_terms(params.query.positive_words)

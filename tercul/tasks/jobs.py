@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from ..models import OutboxEntry
 from ..models._base import utcnow
+from ..observability.jobs import observed_job
 
 log = logging.getLogger("tercul.tasks")
 
@@ -130,6 +131,7 @@ def claim_due(session: Session, limit: int = 50, lease: int = LEASE_SECONDS) -> 
     return claimed
 
 
+@observed_job  # trace span and metrics per job
 def run_entry(session: Session, entry_id: int) -> str:
     """Run one outbox row and commit; returns ``done``, ``skipped``, ``retry`` or ``dead``."""
     entry = session.get(OutboxEntry, entry_id)

@@ -119,6 +119,9 @@ def run_worker(app: Flask, *, threads: int = 2, poll: float = 1.0, once: bool = 
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     broker_mode = bool(app.config.get("BROKER_URL"))
+    from ..observability.metrics import start_worker_server
+
+    start_worker_server(app)  # WORKER_METRICS_PORT: this process's job metrics
     worker = None
     if broker_mode:
         broker = setup_broker(app)

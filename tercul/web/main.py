@@ -1,4 +1,4 @@
-"""Home page and health check."""
+"""Home page (the health checks are in tercul.observability.health)."""
 from flask import Blueprint, render_template
 
 from ..extensions import db
@@ -12,8 +12,3 @@ def home():
     """What is in the library, and what is new."""
     return render_template("main/home.html", home=reading.home_page(db.session))
 
-
-@bp.get("/healthz")
-def healthz():
-    """Liveness for load balancers."""
-    return {"status": "ok"}

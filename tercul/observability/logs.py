@@ -1,0 +1,219 @@
+"""Logs: one JSON object per line in production, plain text in development.
+
+Every record carries the request id (``X-Request-ID`` from the client or generated,
+returned in the response), the signed-in user's id and the current trace and span
+ids. One handler on the ``tercul`` logger does the work; its filters add those
+fields, drop a share of debug records (``LOG_DEBUG_SAMPLE``) and redact secrets:
+passwords, tokens, keys, bearer credentials, passwords in URLs and email addresses
+never reach the output, whether in the message, an extra field or a traceback.
+``tercul.access`` writes one line per request in the same format.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+import sys
+import time
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from flask import Flask, Response, g, has_request_context, request
+
+ACCESS = logging.getLogger("tercul.access")
+_HANDLER_FLAG = "_tercul_handler"
+REQUEST_ID_HEADER = "X-Request-ID"
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,128}$")
+
+# attributes every LogRecord has; anything else on a record is an ``extra`` field
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+_CONTEXT = ("request_id", "user_id", "trace_id", "span_id")
+
+
+# --- redaction ------------------------------------------------------------------------
+
+_SECRET_NAMES = r"(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|authorization|cookie|session)"
+_REDACTIONS: list[tuple[re.Pattern[str], str]] = [
+    # name=value, name: value, "name": "value" (the value, whatever quotes it has)
+    (re.compile(r"(?i)(\b[\w-]*" + _SECRET_NAMES + r"[\w-]*[\"']?\s*[=:]\s*[\"']?)([^\s\"'&,;}]+)"), r"\1[redacted]"),
+    (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"), r"\1 [redacted]"),
+    # JSON web tokens and itsdangerous-style signed tokens
+    (re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"), "[token]"),
+    # user:password@ in URLs (database, Redis, SMTP)
+    (re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s/]+@"), r"\1[redacted]@"),
+    (re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"), "[email]"),
+    # random-looking path segments or words (reset/verification tokens): 24+ URL-safe
+    # characters mixing upper case, lower case and digits
+    (re.compile(r"(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_.-]*[A-Z])(?=[A-Za-z0-9_.-]*[a-z])(?=[A-Za-z0-9_.-]*[0-9])"
+                r"[A-Za-z0-9_.-]{24,}"), "[token]"),
+]
+
+
+def redact(text: str) -> str:
+    """``text`` with passwords, tokens, credentials in URLs and email addresses masked."""
+    for pattern, replacement in _REDACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _redact_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: "[redacted]" if re.search(_SECRET_NAMES, str(k), re.I) else _redact_value(v)
+                for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_redact_value(v) for v in value]
+    return value
+
+
+class RedactingFilter(logging.Filter):
+    """Masks secrets in the message, its arguments, extra fields and the traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        record.exc_info = None  # the redacted text is what gets written
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        for key, value in list(vars(record).items()):
+            if key not in _STANDARD and key not in _CONTEXT:
+                setattr(record, key, _redact_value(value))
+        return True
+
+
+class DebugSampleFilter(logging.Filter):
+    """Keeps each DEBUG record with probability ``rate``; other levels always pass."""
+
+    def __init__(self, rate: float):
+        super().__init__()
+        self.rate = rate
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno != logging.DEBUG or self.rate >= 1 or random.random() < self.rate
+
+
+class ContextFilter(logging.Filter):
+    """Adds request_id, user_id, trace_id and span_id (None where there is none)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request_id = user_id = None
+        if has_request_context():
+            request_id = current_request_id()
+            user = g.get("_login_user")  # only if Flask-Login already loaded it: no query here
+            if user is not None and getattr(user, "is_authenticated", False):
+                user_id = getattr(user, "id", None)
+        trace_id, span_id = _trace_ids()
+        for name, value in (("request_id", request_id), ("user_id", user_id), ("trace_id", trace_id),
+                            ("span_id", span_id)):
+            if getattr(record, name, None) is None:
+                setattr(record, name, value)
+        return True
+
+
+def _trace_ids() -> tuple[str | None, str | None]:
+    from opentelemetry import trace
+
+    context = trace.get_current_span().get_span_context()
+    if not context.is_valid:
+        return None, None
+    return format(context.trace_id, "032x"), format(context.span_id, "016x")
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, ids, then extra fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        out: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name in _CONTEXT:
+            out[name] = getattr(record, name, None)
+        for key, value in vars(record).items():
+            if key not in _STANDARD and key not in out:
+                out[key] = value
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            out["exception"] = record.exc_text
+        if record.stack_info:
+            out["stack"] = record.stack_info
+        return json.dumps(out, ensure_ascii=False, default=str)
+
+
+class PlainFormatter(logging.Formatter):
+    """Text for development: time, level, logger, [request id], message."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s [%(request)s]: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.request = getattr(record, "request_id", None) or "-"
+        return super().format(record)
+
+
+def make_handler(log_format: str, debug_sample: float = 1.0, stream=None) -> logging.Handler:
+    """The handler the app installs: filters (sample, context, redaction), then the format."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.addFilter(DebugSampleFilter(debug_sample))
+    handler.addFilter(ContextFilter())
+    handler.addFilter(RedactingFilter())
+    handler.setFormatter(JsonFormatter() if log_format == "json" else PlainFormatter())
+    setattr(handler, _HANDLER_FLAG, True)
+    return handler
+
+
+# --- request ids and the access log ------------------------------------------------------
+
+def current_request_id() -> str:
+    """This request's id: the client's ``X-Request-ID`` if it is sane, else a new one."""
+    request_id = g.get("request_id")
+    if request_id is None:
+        given = request.headers.get(REQUEST_ID_HEADER, "")
+        request_id = given if _VALID_REQUEST_ID.match(given) else uuid.uuid4().hex
+        g.request_id = request_id
+    return request_id
+
+
+def _start_timer() -> None:
+    g.request_started = time.perf_counter()
+
+
+def _finish(response: Response) -> Response:
+    response.headers[REQUEST_ID_HEADER] = current_request_id()
+    if ACCESS.isEnabledFor(logging.INFO) and g.get("access_log", True):
+        started = g.get("request_started")
+        duration = round((time.perf_counter() - started) * 1000, 2) if started else None
+        path = request.path
+        for name, value in (request.view_args or {}).items():
+            if isinstance(value, str) and re.search(_SECRET_NAMES, name, re.I):
+                path = path.replace(value, "[redacted]")
+        ACCESS.info("%s %s %s", request.method, path, response.status_code, extra={
+            "method": request.method, "path": path, "endpoint": request.endpoint,
+            "status": response.status_code, "duration_ms": duration, "bytes": response.content_length,
+            "remote_addr": request.remote_addr, "user_agent": request.user_agent.string[:200] or None})
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Install the handler on the ``tercul`` logger and the request id / access log hooks."""
+    config = app.config
+    log_format = config.get("LOG_FORMAT") or ("json" if config.get("TERCUL_ENV") == "production" else "plain")
+    logger = logging.getLogger("tercul")
+    logger.setLevel(config.get("LOG_LEVEL", "INFO"))
+    ACCESS.setLevel(logging.INFO if config.get("LOG_ACCESS", True) else logging.WARNING)
+    if not app.testing:
+        for old in [h for h in logger.handlers if getattr(h, _HANDLER_FLAG, False)]:
+            logger.removeHandler(old)
+        logger.addHandler(make_handler(log_format, config.get("LOG_DEBUG_SAMPLE", 1.0)))
+    app.before_request(_start_timer)
+    app.after_request(_finish)
