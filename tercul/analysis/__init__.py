@@ -29,6 +29,7 @@ ANALYSER_VERSION = "1"
 MAX_PROSODY_LINES = 12000  # lines given syllables, rhyme and meter (the longest play has ~4,000)
 MAX_LINE_CHARACTERS = 1000  # a verse line longer than this gets no syllables or rhyme
 MAX_LEXICON_WORDS = 400_000  # words lemmatised and counted (about 2 MB of English)
+RHYMED_SHARE = 0.5  # a poem is "rhymed" when this share of its lines rhyme fully (blank verse: < 0.1)
 
 __all__ = ["ANALYSER_VERSION", "FormComparison", "LineAnalysis", "Speaker", "StanzaAnalysis", "StanzaPair",
            "StanzaSide", "TextAnalysisResult", "analyse", "compare_form"]
@@ -123,15 +124,20 @@ def _prosody(result: TextAnalysisResult, units: list[tuple[str, list[Line]]], ba
     notes = result.notes
     budget = MAX_PROSODY_LINES
     long_lines = 0
-    scheme_letters: list[str | None] = []
+    written: list[str] = []  # the whole poem's scheme, lettered on across stanzas
+    restarted: list[str] = []  # the same, each stanza lettered from A
+    letters_used = 0
+    too_long = 0
+    strong_lines = rhymed_lines_total = 0
     verse_lines: list[str] = []
     verse_keys: list[str] = []
     certain_all = True
     for key, lines in units:
-        if budget <= 0:
-            notes.append(f"syllables and rhymes were computed for the first {MAX_PROSODY_LINES:,} lines only")
+        if len(lines) > budget:
+            notes.append(f"syllables, rhymes and meter were computed for the first {MAX_PROSODY_LINES:,} lines only")
+            lines = lines[:budget]
+        if not lines:
             break
-        lines = lines[:budget]
         budget -= len(lines)
         texts = []
         for line in lines:
@@ -144,11 +150,24 @@ def _prosody(result: TextAnalysisResult, units: list[tuple[str, list[Line]]], ba
         stanza = StanzaAnalysis(key=key, lines=len(lines), line_keys=[line.key for line in lines], syllables=counts)
         letters: list[str | None] = [None] * len(lines)
         if form == "poetry":
-            letters, certain = rhyme.scheme(texts, base)
-            stanza.rhyme_scheme = rhyme.group_scheme(letters) or None
-            stanza.certain = certain and bool(stanza.rhyme_scheme)
+            found = rhyme.scheme(texts, base)
+            letters = found.letters
+            strong_lines += found.strong_lines
+            rhymed_lines_total += sum(1 for t in texts if t.strip())
+            if found.rhymed_pairs and len(lines) <= rhyme.MAX_SCHEME_LINES:
+                stanza.rhyme_scheme = " ".join(found.blocks)
+                stanza.certain = found.certain
+                shifted: dict[str, str] = {}
+                for group in found.blocks:
+                    written.append("".join(shifted.setdefault(ch, rhyme._letter(letters_used + len(shifted)))
+                                           for ch in group))
+                letters_used += len(shifted)
+                restarted.append(stanza.rhyme_scheme)
+            else:
+                too_long += len(lines) > rhyme.MAX_SCHEME_LINES
+                written.append("-")
+                restarted.append("-")
             certain_all = certain_all and stanza.certain
-            scheme_letters.extend(f"{len(result.stanzas)}:{x}" if x else None for x in letters)
         result.stanzas.append(stanza)
         for line, text, n, letter in zip(lines, texts, counts, letters):
             result.lines[line.key] = LineAnalysis(syllables=n, rhyme=letter)
@@ -157,12 +176,17 @@ def _prosody(result: TextAnalysisResult, units: list[tuple[str, list[Line]]], ba
                 verse_keys.append(line.key)
     if long_lines:
         notes.append(f"{long_lines} line(s) longer than {MAX_LINE_CHARACTERS} characters were left out of the prosody")
-    if form == "poetry" and scheme_letters:
-        joined = rhyme.relabel(scheme_letters)
-        result.rhyme_scheme = " ".join(
-            rhyme.group_scheme(joined[start:start + s.lines]) for start, s in _offsets(result.stanzas)) or None
+    if too_long:
+        notes.append(f"{too_long} stanza(s) longer than {rhyme.MAX_SCHEME_LINES} lines: rhyme letters are given "
+                     "per line, without a scheme")
+    if form == "poetry" and any(group != "-" for group in written):
+        # one lettering across the poem while it stays within A-Z, else each stanza from A
+        scheme = " ".join(written) if letters_used <= 26 else " / ".join(restarted)
+        result.rhyme_scheme = scheme if len(scheme) <= 400 else None
         result.rhyme_certain = certain_all
-        if base not in ("en",):
+    if form == "poetry" and rhymed_lines_total:
+        result.rhymed_share = round(strong_lines / rhymed_lines_total, 3)
+        if not certain_all and base != "en":
             notes.append("rhymes were read from spelling: the scheme is uncertain")
     if base == "en" and verse_lines:
         result.meter, fitted = meter_mod.dominant_meter(verse_lines)
@@ -174,21 +198,13 @@ def _prosody(result: TextAnalysisResult, units: list[tuple[str, list[Line]]], ba
         notes.append("meter is detected for English only")
 
 
-def _offsets(stanzas: list[StanzaAnalysis]):
-    start = 0
-    for s in stanzas:
-        yield start, s
-        start += s.lines
-
-
 def _facets(result: TextAnalysisResult) -> list[str]:
     facets: list[str] = []
     if result.form != "poetry" or not result.stanzas:
         if result.readability:
             facets.append(f"readability: {result.readability['band']}")
         return facets
-    letters = [line.rhyme for line in result.lines.values()]
-    rhymed = rhyme.rhymed_share(letters) >= 0.6
+    rhymed = (result.rhymed_share or 0) >= RHYMED_SHARE
     lines = result.counts.get("lines", 0)
     feet = (result.meter or {}).get("feet")
     if lines == 14 and (rhymed or feet == 5):

@@ -5,7 +5,9 @@ The detector is py3langid (its naive Bayes model ships inside the wheel, nothing
 downloaded). It is restricted to the languages it knows that the library holds, so a
 short text cannot be "detected" as a language nobody wrote in here. Closely related
 standard languages that share most of their written form (Bosnian/Croatian/Serbian,
-Norwegian Bokmål/Nynorsk, Malay/Indonesian) count as a match for one another.
+Norwegian Bokmål/Nynorsk, Malay/Indonesian, Chinese/Cantonese in characters) count as
+a match for one another. A language written in a script the detector was not trained
+on for it (Azerbaijani in Cyrillic) is "not supported", as an unknown language is.
 """
 from __future__ import annotations
 
@@ -31,8 +33,25 @@ ALIASES = {
     "swh": "sw", "npi": "ne", "azj": "az", "cnr": "sr", "hbs": "sr", "fil": "tl",
 }
 # Written standards too close for a character n-gram model to tell apart reliably.
-_SAME_GROUP = [{"bs", "hr", "sr"}, {"no", "nn"}, {"ms", "id"}]
-MIN_CHARACTERS = 20  # below this, no detection is attempted
+_SAME_GROUP = [{"bs", "hr", "sr"}, {"no", "nn"}, {"ms", "id"}, {"zh", "yue", "wuu"}]
+# Languages written in several scripts, and the scripts the detector was trained on:
+# a text in another script (Azerbaijani in Cyrillic, Malay in Jawi, Vietnamese in
+# Chữ Nôm) is outside what the detector knows, so its language is "not supported".
+KNOWN_SCRIPTS = {
+    "az": {"Latn"}, "tk": {"Latn"}, "uz": {"Latn"}, "ug": {"Arab"}, "ms": {"Latn"}, "id": {"Latn"},
+    "jv": {"Latn"}, "vi": {"Latn"}, "ku": {"Latn"}, "ha": {"Latn"}, "fuv": {"Latn"}, "so": {"Latn"},
+    "mn": {"Cyrl"}, "kk": {"Cyrl"}, "ky": {"Cyrl"}, "tg": {"Cyrl"}, "tt": {"Cyrl"}, "be": {"Cyrl"},
+    "sr": {"Cyrl", "Latn"}, "bs": {"Latn", "Cyrl"}, "pa": {"Guru"}, "sa": {"Deva"}, "hi": {"Deva"},
+    "ne": {"Deva"}, "mr": {"Deva"}, "zh": {"Hani"}, "yue": {"Hani"}, "wuu": {"Hani"}, "el": {"Grek"},
+}
+_SCRIPT_NAMES = {"LATIN": "Latn", "CYRILLIC": "Cyrl", "ARABIC": "Arab", "CJK": "Hani", "GURMUKHI": "Guru",
+                 "DEVANAGARI": "Deva", "GREEK": "Grek", "JAVANESE": "Java", "GRANTHA": "Gran", "HEBREW": "Hebr"}
+MIN_CHARACTERS = 20  # below this (a Han character counts 3), no detection is attempted
+# The declared language is prior knowledge: it starts with these odds against each
+# other language, so a short, ambiguous passage (a one-line Spanish article that reads
+# as Portuguese too) keeps its declared language, while a text clearly in another
+# language (probability near 1 against near 0) is still detected as that language.
+DECLARED_PRIOR = 10.0
 
 
 @dataclass
@@ -51,6 +70,28 @@ def detector_code(language: str) -> str:
     return ALIASES.get(base, base)
 
 
+def dominant_script(text: str) -> str | None:
+    """ISO 15924 code of the script most letters of ``text`` are in (Latn, Cyrl, Hani...)."""
+    import unicodedata
+
+    counts: dict[str, int] = {}
+    for ch in text[:5000]:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "").split(" ")[0]
+            counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        return None
+    top = max(counts, key=counts.get)
+    return _SCRIPT_NAMES.get(top, top.title())
+
+
+def _script_subtag(language: str) -> str | None:
+    for part in (language or "").replace("_", "-").split("-")[1:]:
+        if len(part) == 4 and part.isalpha():
+            return part.title()
+    return None
+
+
 def same_language(a: str, b: str) -> bool:
     a, b = detector_code(a), detector_code(b)
     return a == b or any(a in group and b in group for group in _SAME_GROUP)
@@ -65,24 +106,35 @@ def _identifier():
     return identifier
 
 
-def detect(text: str) -> tuple[str, float] | None:
-    """Best library language and its probability, or None for too little text."""
+def _letters(sample: str) -> int:
+    return sum(3 if "\u3400" <= ch <= "\u9fff" else 1 for ch in sample if ch.isalpha())
+
+
+def detect(text: str, declared: str | None = None) -> tuple[str, float] | None:
+    """Most probable library language and its probability (with ``declared``, a
+    detector label, as the prior's favourite), or None for too little text."""
     sample = text[:20000]
-    if sum(ch.isalpha() for ch in sample) < MIN_CHARACTERS:
+    if _letters(sample) < MIN_CHARACTERS:
         return None
-    label, confidence = _identifier().classify(sample)
-    return label, round(float(confidence), 4)
+    ranked = _identifier().rank(sample)
+    weights = {label: float(p) * (DECLARED_PRIOR if label == declared else 1.0) for label, p in ranked}
+    total = sum(weights.values()) or 1.0
+    label = max(weights, key=weights.get)
+    return label, round(weights[label] / total, 4)
 
 
 def check_language(text: str, declared: str) -> LanguageCheck:
     """Detect the language of ``text`` and compare it with ``declared``."""
     code = detector_code(declared)
     supported = code in LIBRARY_LANGUAGES
-    found = detect(text)
-    if found is None:
-        return LanguageCheck(declared, None, None, supported, False,
-                             "too little text to detect its language")
-    label, confidence = found
     note = None if supported else f"the language detector does not know {declared!r}"
+    script = _script_subtag(declared) or dominant_script(text)
+    if supported and code in KNOWN_SCRIPTS and script is not None and script not in KNOWN_SCRIPTS[code]:
+        supported = False
+        note = f"the language detector does not know {declared!r} written in this script ({script})"
+    found = detect(text, code if supported else None)
+    if found is None:
+        return LanguageCheck(declared, None, None, supported, False, "too little text to detect its language")
+    label, confidence = found
     mismatch = supported and not same_language(label, code)
     return LanguageCheck(declared, label, confidence, supported, mismatch, note)

@@ -5,7 +5,8 @@ more syllables as the dictionary gives them; one-syllable words are free, leanin
 unstressed for function words (``the``, ``of``, ``and``) and stressed for the others.
 Every line is fitted to iambic, trochaic, anapestic and dactylic lines of one to
 eight feet (with a feminine ending, a catalectic last foot, and an inverted first foot
-allowed); the meter most lines fit best is the poem's, and its share is the confidence.
+allowed); the meter with the least cost over all the lines is the poem's, and the
+share of lines that fit it well is the confidence.
 Below ``MIN_SHARE`` of the lines, or with fewer than ``MIN_LINES`` lines, no meter is
 named (free verse, or too little to tell).
 """
@@ -69,30 +70,50 @@ def _cost(pattern: str, template: str) -> float:
     return total
 
 
-def fit_line(pattern: str) -> LineMeter | None:
-    best: LineMeter | None = None
+def _variants(foot: str, feet: int) -> list[tuple[str, float]]:
+    unit = FEET[foot]
+    template = unit * feet
+    out = [(template, 0.0)]
+    if unit.endswith("1"):
+        out.append((template + "0", 0.1))  # feminine ending
+        if unit == "001":
+            out.append((template[1:], 0.1))  # first foot an iamb
+    else:
+        out.append((template.rstrip("0"), 0.05))  # catalectic
+    if foot == "iambic":
+        # an inverted first foot (trochee for iamb) is the commonest licence
+        out += [("10" + t[2:], p + 0.25) for t, p in list(out)]
+    return out
+
+
+_METERS = [(foot, feet, _variants(foot, feet)) for foot in FEET for feet in LENGTHS]
+# Triple meters and trochees are rarer in English verse than iambs: a line that fits
+# several equally is read as iambic.
+_PRIOR = {"iambic": 0.0, "trochaic": 0.1, "anapestic": 0.3, "dactylic": 0.3}
+MISS = 3.0  # cost of a line whose syllable count does not fit the meter at all
+
+
+def line_costs(pattern: str) -> dict[tuple[str, int], tuple[float, str]]:
+    """(foot, feet) -> (cost, beats) for each meter the line's length fits."""
+    out: dict[tuple[str, int], tuple[float, str]] = {}
     n = len(pattern)
-    for foot, unit in FEET.items():
-        for feet in LENGTHS:
-            template = unit * feet
-            variants = [(template, 0.0)]
-            if unit.endswith("1"):
-                variants.append((template + "0", 0.1))  # feminine ending
-                if unit == "001":
-                    variants.append((template[1:], 0.1))  # first foot an iamb
-            else:
-                variants.append((template.rstrip("0"), 0.05))  # catalectic
-            for variant, penalty in variants:
-                if len(variant) != n:
-                    continue
-                candidates = [(variant, penalty)]
-                if foot == "iambic":
-                    # an inverted first foot (trochee for iamb) is the commonest licence
-                    candidates.append(("10" + variant[2:], penalty + 0.25))
-                for beats, extra in candidates:
-                    cost = _cost(pattern, beats) + extra
-                    if cost / n <= MAX_COST_PER_SYLLABLE and (best is None or cost < best.cost):
-                        best = LineMeter(foot, feet, cost, pattern, beats)
+    for foot, feet, variants in _METERS:
+        for beats, penalty in variants:
+            if len(beats) != n:
+                continue
+            cost = _cost(pattern, beats) + penalty
+            if (foot, feet) not in out or cost < out[(foot, feet)][0]:
+                out[(foot, feet)] = (cost, beats)
+    return out
+
+
+def fit_line(pattern: str) -> LineMeter | None:
+    """The meter one line fits best on its own (within ``MAX_COST_PER_SYLLABLE``)."""
+    best: LineMeter | None = None
+    for (foot, feet), (cost, beats) in line_costs(pattern).items():
+        cost += _PRIOR[foot]
+        if cost / len(pattern) <= MAX_COST_PER_SYLLABLE + _PRIOR[foot] and (best is None or cost < best.cost):
+            best = LineMeter(foot, feet, cost, pattern, beats)
     return best
 
 
@@ -101,17 +122,31 @@ def meter_name(foot: str, feet: int) -> str:
 
 
 def dominant_meter(lines: list[str]) -> tuple[dict | None, dict[int, LineMeter | None]]:
-    """({name, foot, feet, confidence} or None, fitted meter per line index)."""
-    fitted: dict[int, LineMeter | None] = {}
-    for i, line in enumerate(lines):
+    """({name, foot, feet, confidence} or None, each line's fit to that meter).
+
+    The poem's meter is the one with the least total cost over its lines (a line whose
+    length does not fit costs ``MISS``); its confidence is the share of lines that fit
+    it within ``MAX_COST_PER_SYLLABLE``."""
+    costs: list[tuple[str, dict]] = []
+    for line in lines:
         pattern = marks(line)
-        fitted[i] = fit_line(pattern) if pattern and len(pattern) <= 24 else None
-    counted = Counter((m.foot, m.feet) for m in fitted.values() if m is not None)
-    spoken = sum(1 for line in lines if WORD.search(line))
-    if not counted or spoken < MIN_LINES:
+        costs.append((pattern, line_costs(pattern) if pattern and len(pattern) <= 24 else {}))
+    spoken = [c for c in costs if c[0]]
+    fitted: dict[int, LineMeter | None] = {i: None for i in range(len(lines))}
+    if len(spoken) < MIN_LINES:
         return None, fitted
-    (foot, feet), n = counted.most_common(1)[0]
-    share = n / spoken
+    totals: Counter = Counter()
+    for foot, feet, _ in _METERS:
+        key = (foot, feet)
+        totals[key] = sum(c[key][0] if key in c else MISS for _, c in spoken) + _PRIOR[foot] * len(spoken)
+    (foot, feet), _ = min(totals.items(), key=lambda item: item[1])
+    good = 0
+    for i, (pattern, c) in enumerate(costs):
+        if pattern and (foot, feet) in c and c[(foot, feet)][0] / len(pattern) <= MAX_COST_PER_SYLLABLE:
+            good += 1
+            cost, beats = c[(foot, feet)]
+            fitted[i] = LineMeter(foot, feet, cost, pattern, beats)
+    share = good / len(spoken)
     if share < MIN_SHARE:
         return None, fitted
     return {"name": meter_name(foot, feet), "foot": foot, "feet": feet, "confidence": round(share, 3)}, fitted

@@ -77,6 +77,7 @@ class TextAnalysisResult:
     stanzas: list[StanzaAnalysis] = field(default_factory=list)
     rhyme_scheme: str | None = None  # whole poem, e.g. "ABAB CDCD EFEF GG"
     rhyme_certain: bool = False
+    rhymed_share: float | None = None  # verse lines in a full rhyme (not slant), 0..1
     speakers: list[Speaker] = field(default_factory=list)
     lines: dict[str, LineAnalysis] = field(default_factory=dict)  # line key -> line
     facets: list[str] = field(default_factory=list)  # "sonnet", "rhymed", "iambic", "free verse"...

@@ -1,38 +1,72 @@
 """Rhyme schemes.
 
-Each line's last word gets rhyme keys: for English the CMU rhyming part (last stressed
-vowel to the end) and, as a fallback, a spelling ending (Shakespeare's ``temperate``
-rhymes with ``date`` on the page, not in the CMU dictionary); for German, French,
-Spanish, Italian, Russian and other alphabetic languages, endings from spelling with
-per-language rules (stress position guessed). Two lines rhyme when any key matches.
-A line takes the letter of the nearest earlier line it rhymes with within
-``WINDOW`` lines, else a new letter, so repeated rhyme sounds in far-apart quatrains
-keep their own letters (ABAB CDCD EFEF GG, as rhyme schemes are written).
+Every pair of line endings gets a rhyme *evidence* between 0 and 1:
 
-A scheme is *certain* when every line was read from pronunciations (English, CMU) and
-every rhymed pair matched on them; spelling-only schemes are marked uncertain.
+- English: 1.0 when the CMU rhyming parts (last stressed vowel to the end, any of the
+  word's pronunciations) are equal; 0.9 when the spellings end alike (Shakespeare's
+  ``temperate`` rhymes with ``date`` on the page, not in the dictionary); 0.7 when the
+  last vowel and what follows are equal, stress aside; 0.6 for the Early Modern rhyme
+  of an unstressed -y with a stressed "eye" or "ee" (``memory``/``die``,
+  ``usury``/``thee``); 0.4 for slant
+  rhymes (same final consonants: ``past``/``waste``). Words missing from the dictionary
+  are read through their longest known ending (``uprear`` through ``rear``).
+- Other alphabetic languages: endings from spelling with per-language rules (stress
+  position guessed for Spanish and Italian, schwa endings skipped in German, mute
+  endings dropped in French, the last vowel in Russian): 0.9 when equal, 0.5 when the
+  last two letters are.
+
+A stanza's scheme is then the best cover of its lines by rhyme blocks (couplets,
+quatrains ABAB/ABBA/ABCB, tercets, rhyme royal, ottava rima, Petrarchan octave and
+sestets, unrhymed single lines...), found by dynamic programming: each pair that a
+block says rhymes adds its evidence less ``THRESHOLD``. Letters are given block by
+block, so a rhyme sound reused in a later quatrain keeps a new letter, as schemes are
+written (ABAB CDCD EFEF GG).
+
+A scheme is *certain* when every rhymed pair was heard (pronunciations for English;
+spellings that show the sound for Spanish, Italian and German); otherwise uncertain.
 """
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
-from .syllables import english_phones
 from .tokens import WORD
 
-WINDOW = 4
+THRESHOLD = 0.3
+STRONG = 0.7  # evidence of a full rhyme (not slant), for the share of rhymed lines
+MAX_SCHEME_LINES = 40  # longer stanzas get letters per line but no scheme string
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _VOWELS = "aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿœ"
 _CYR_VOWELS = "аеёиоуыэюяіїє"
+_HEARD = 0.95  # evidence at or above this counts as heard, not guessed
+_PHONETIC_SPELLING = {"es", "it", "de"}  # spelling shows the rhyme sound well enough
+
+# Rhyme blocks: pattern -> pairs that must rhyme (each letter's consecutive occurrences).
+# In order of preference where the evidence cannot tell them apart (every line rhymes
+# with every other): the commonest first.
+BLOCKS = ("A", "ABAB", "AA", "ABBA", "ABCB", "AAA", "ABA", "ABABA", "AABBA", "ABABAB", "ABABBCC", "ABABABCC",
+          "ABBAABBA", "ABCABC", "ABABBCBCC")
+# Regular stanzas, preferred to the best free cover when they explain the rhymes
+# nearly as well (within REGULAR_MARGIN): a head block repeated, then a tail.
+REGULAR = (("ABAB", "AA"), ("ABAB", ""), ("AA", ""), ("ABBA", ""), ("ABBA", "AA"), ("ABCB", ""), ("AAA", ""),
+           ("ABABBCC", ""), ("ABABABCC", ""), ("ABABBCBCC", ""))
+REGULAR_MARGIN = 0.7
 
 
 @dataclass
-class RhymeKeys:
-    phonetic: str | None  # CMU rhyming part
-    loose: str | None  # last vowel and coda, stress ignored (CMU)
+class Ending:
+    word: str
+    rhyming: frozenset[str]  # CMU rhyming parts
+    loose: frozenset[str]  # last vowel (no stress) and coda
+    codas: frozenset[str]  # consonants after the last vowel
+    final_y: bool  # ends in an unstressed -y sound
+    final_eye: bool  # ends in a stressed "eye" or "ee" sound
     spelling: str | None
+    language: str
 
 
 def _strip_accents(s: str) -> str:
@@ -42,6 +76,29 @@ def _strip_accents(s: str) -> str:
 def last_word(line: str) -> str | None:
     found = WORD.findall(line)
     return found[-1] if found else None
+
+
+_ELISIONS = {"o'er": "or", "e'er": "air", "ne'er": "nair", "whe'er": "wear", "heav'n": "heaven",
+             "ev'n": "even", "ta'en": "tane", "'tis": "tis", "giv'n": "given"}
+
+
+@lru_cache(maxsize=50000)
+def _english_prons(word: str) -> tuple[str, ...]:
+    from .syllables import _cmu, english_phones
+
+    lookup = _cmu()
+    w = word.lower().replace("’", "'")
+    w = _ELISIONS.get(w, w)
+    if w in lookup:
+        return tuple(lookup[w])
+    phones = english_phones(w)
+    if phones:
+        return (phones,)
+    bare = w.replace("'", "")
+    for start in range(1, len(bare) - 2):  # the longest known ending
+        if bare[start:] in lookup:
+            return tuple(lookup[bare[start:]])
+    return ()
 
 
 def _english_spelling_key(word: str) -> str:
@@ -62,17 +119,19 @@ def _spelling_key(word: str, language: str) -> str | None:
     if any(c in _CYR_VOWELS for c in w):
         w = w.replace("ё", "е")
         vowels = [i for i, c in enumerate(w) if c in _CYR_VOWELS]
-        # stress unknown: the last vowel and what follows, with the consonant before an open final vowel
+        if not vowels:
+            return w[-2:]
         start = vowels[-1]
         if start == len(w) - 1 and start > 0:
-            start -= 1
+            start -= 1  # an open final vowel: with the consonant before it
         return w[start:]
     if language == "fr":
-        w = regex.sub(r"(?<=[aeiouyéèêàù].*)(e?s|e?nt|x|t|d)$", "", w) if len(w) > 3 else w
-        w = regex.sub(r"e$", "", w) or w
+        if len(w) > 3:
+            w = regex.sub(r"(?<=[aeiouyéèêàù].*)(e?s|e?nt|x|t|d)$", "", w)
+        w = regex.sub(r"(?<=.)e$", "", w)
         m = regex.search(rf"[{_VOWELS}]+[^{_VOWELS}]*$", w)
         key = m.group(0) if m else w
-        return _strip_accents(key) if len(key) >= 2 else _strip_accents(w[-2:])
+        return _strip_accents(key if len(key) >= 2 else w[-2:])
     if language in ("es", "it", "pt", "ca", "gl", "ro", "la"):
         accented = regex.search(r"[áéíóúàèìòù][^áéíóúàèìòù]*$", w)
         if accented:
@@ -80,118 +139,191 @@ def _spelling_key(word: str, language: str) -> str | None:
         groups = list(regex.finditer(rf"[{_VOWELS}]+", w))
         if not groups:
             return w
-        # paroxytone by default (stress on the second-last vowel group)
-        start = groups[-2].start() if len(groups) >= 2 and (language != "es" or w[-1] in _VOWELS + "ns") else groups[-1].start()
-        key = w[start:]
-        if len(groups[-2 if len(groups) >= 2 else -1].group(0)) > 1 and start == groups[-2].start():
-            key = key[len(groups[-2].group(0)) - 1:]  # diphthong: the last vowel of the group carries the rhyme
-        return _strip_accents(key)
+        paroxytone = len(groups) >= 2 and (language != "es" or w[-1] in _VOWELS + "ns")
+        group = groups[-2] if paroxytone else groups[-1]
+        # in a diphthong the last vowel carries the rhyme ("tiene": "ene")
+        return _strip_accents(w[group.end() - 1:])
     if language in ("de", "nl", "sv", "da", "no", "nb", "nn"):
         groups = list(regex.finditer(rf"[{_VOWELS}]+", w))
         if not groups:
             return w
         start = groups[-1].start()
-        # a final schwa syllable (-e, -en, -er, -el, -em, -es) does not carry the rhyme
-        if len(groups) >= 2 and regex.search(r"e[nlrms]?$", w) and groups[-1].group(0) == "e":
-            start = groups[-2].start()
-        return w[start:].replace("ä", "e").replace("ö", "o").replace("ü", "u")
+        if len(groups) >= 2 and groups[-1].group(0) == "e" and regex.search(r"e[nlrms]?$", w):
+            start = groups[-2].start()  # a final schwa syllable does not carry the rhyme
+        return w[start:].replace("ä", "e").replace("ö", "o").replace("ü", "u").replace("ie", "i")
     m = regex.search(rf"[{_VOWELS}]+[^{_VOWELS}]*$", _strip_accents(w))
     return m.group(0) if m else (w[-2:] if regex.match(r"\p{L}", w) else None)
 
 
-def rhyme_keys(line: str, language: str) -> RhymeKeys | None:
+def ending(line: str, language: str) -> Ending | None:
     word = last_word(line)
     if word is None:
         return None
     base = (language or "").split("-")[0].lower()
-    phonetic = loose = None
+    rhyming, loose, codas = set(), set(), set()
+    final_y = final_eye = False
     if base == "en":
-        phones = english_phones(word)
-        if phones:
-            import pronouncing
+        import pronouncing
 
-            phonetic = pronouncing.rhyming_part(phones)
+        for phones in _english_prons(word):
+            rhyming.add(pronouncing.rhyming_part(phones))
             parts = phones.split()
-            vowel_positions = [i for i, p in enumerate(parts) if p[-1].isdigit()]
-            if vowel_positions:
-                loose = " ".join(p.rstrip("012") for p in parts[vowel_positions[-1]:])
-    return RhymeKeys(phonetic, loose, _spelling_key(word, base))
+            vowels = [i for i, p in enumerate(parts) if p[-1].isdigit()]
+            if vowels:
+                tail = parts[vowels[-1]:]
+                loose.add(" ".join(p.rstrip("012") for p in tail))
+                codas.add(" ".join(tail[1:]))
+                final_y = final_y or (tail == ["IY0"] and word.lower().endswith(("y", "ie")))
+                final_eye = final_eye or tail in (["AY1"], ["IY1"])
+    return Ending(word.lower(), frozenset(rhyming), frozenset(loose), frozenset(codas), final_y, final_eye,
+                  _spelling_key(word, base), base)
 
 
-def _rhymes(a: RhymeKeys | None, b: RhymeKeys | None) -> tuple[bool, bool]:
-    """(rhymes, heard): heard is True when the match came from pronunciations."""
+def evidence(a: Ending | None, b: Ending | None) -> float:
+    """How surely two line endings rhyme, 0..1."""
     if a is None or b is None:
-        return False, False
-    if a.phonetic and b.phonetic and a.phonetic == b.phonetic:
-        return True, True
-    if a.spelling and b.spelling and a.spelling == b.spelling:
-        return True, False
-    if a.loose and b.loose and a.loose == b.loose and len(a.loose.split()) > 1:
-        return True, False
-    return False, False
+        return 0.0
+    if a.language == "en":
+        if a.rhyming & b.rhyming:
+            return 1.0
+        if a.spelling and a.spelling == b.spelling and len(a.spelling) >= 2:
+            return 0.9
+        if any(len(k.split()) > 1 for k in a.loose & b.loose):
+            return 0.7
+        if (a.final_y and (b.final_eye or b.final_y)) or (b.final_y and a.final_eye):
+            return 0.6
+        if any(x and y and (x.endswith(" " + y) or y.endswith(" " + x) or x == y)
+               for x in a.codas for y in b.codas):
+            return 0.4  # slant: the same final consonants (deserts/parts, come/tomb)
+        return 0.0
+    if not a.spelling or not b.spelling:
+        return 0.0
+    if a.spelling == b.spelling:
+        return 1.0 if a.language in _PHONETIC_SPELLING and len(a.spelling) >= 3 else 0.9
+    if a.spelling[-2:] == b.spelling[-2:]:
+        return 0.5
+    return 0.0
 
 
-def scheme(lines: list[str], language: str) -> tuple[list[str | None], bool]:
-    """Rhyme letter of each line (None for a line without words) and whether the scheme is certain."""
-    keys = [rhyme_keys(line, language) for line in lines]
-    letters: list[str | None] = [None] * len(lines)
-    used = 0
-    certain = (language or "").split("-")[0].lower() == "en"
-    for i, key in enumerate(keys):
-        if key is None:
-            continue
-        for j in range(i - 1, max(-1, i - WINDOW - 1), -1):
-            ok, heard = _rhymes(keys[j], key)
-            if ok and letters[j] is not None:
-                letters[i] = letters[j]
-                certain = certain and heard
+def _block_pairs(pattern: str) -> list[tuple[int, int]]:
+    last: dict[str, int] = {}
+    pairs = []
+    for i, ch in enumerate(pattern):
+        if ch in last:
+            pairs.append((last[ch], i))
+        last[ch] = i
+    return pairs
+
+
+_BLOCK_PAIRS = {p: _block_pairs(p) for p in BLOCKS}
+_PRIORITY = {p: 0.001 * (i + 1) for i, p in enumerate(BLOCKS)}
+
+
+@dataclass
+class Scheme:
+    letters: list[str | None]  # per line; None for a line without words
+    blocks: list[str]  # the scheme written out, one group per rhyme block: ["ABAB", "CDCD"]
+    certain: bool
+    rhymed_pairs: int
+    strong_lines: int  # lines in a rhymed pair with evidence >= STRONG
+
+
+def scheme(lines: list[str], language: str) -> Scheme:
+    """The rhyme scheme of one stanza's lines."""
+    endings = [ending(line, language) for line in lines]
+    index = [i for i, e in enumerate(endings) if e is not None]
+    n = len(index)
+    cache: dict[tuple[int, int], float] = {}
+
+    def ev(i: int, j: int) -> float:
+        key = (i, j)
+        if key not in cache:
+            cache[key] = evidence(endings[index[i]], endings[index[j]])
+        return cache[key]
+
+    def block_score(start: int, pattern: str) -> float:
+        pairs = _BLOCK_PAIRS[pattern]
+        if not pairs:
+            return 0.0
+        rhymed_lines = len({i for pair in pairs for i in pair})
+        mean = sum(ev(start + a, start + b) for a, b in pairs) / len(pairs)
+        return rhymed_lines * (mean - THRESHOLD) - _PRIORITY[pattern]
+
+    best: list[tuple[float, int, str | None]] = [(0.0, 0, None)] + [(-1e9, 0, None)] * n
+    for end in range(1, n + 1):
+        for pattern in BLOCKS:
+            start = end - len(pattern)
+            if start < 0 or best[start][0] <= -1e9:
+                continue
+            score = best[start][0] + block_score(start, pattern)
+            if score > best[end][0] + 1e-9:
+                best[end] = (score, start, pattern)
+    blocks: list[tuple[int, str]] = []
+    end = n
+    while end > 0:
+        _, start, pattern = best[end]
+        blocks.append((start, pattern))
+        end = start
+    blocks.reverse()
+    if 2 <= n <= MAX_SCHEME_LINES:
+        for head, tail in REGULAR:
+            if (n - len(tail)) % len(head) or n < len(head) + len(tail):
+                continue
+            regular = [(i, head) for i in range(0, n - len(tail), len(head))]
+            if tail:
+                regular.append((n - len(tail), tail))
+            score = sum(block_score(i, p) for i, p in regular)
+            if score > 0 and score >= best[n][0] - REGULAR_MARGIN:
+                blocks = regular
                 break
+    letters: list[str | None] = [None] * len(lines)
+    written: list[str] = []
+    used = 0
+    heard = True
+    rhymed = 0
+    strong: set[int] = set()
+    for start, pattern in blocks:
+        names: dict[str, str] = {}
+        for offset, ch in enumerate(pattern):
+            if ch not in names:
+                names[ch] = _letter(used)
+                used += 1
+            letters[index[start + offset]] = names[ch]
+        for a, b in _BLOCK_PAIRS[pattern]:
+            rhymed += 1
+            heard = heard and ev(start + a, start + b) >= _HEARD
+            if ev(start + a, start + b) >= STRONG:
+                strong.update((start + a, start + b))
+        group = "".join(letters[index[start + k]] for k in range(len(pattern)))
+        if pattern == "A" and written and _BLOCK_PAIRS.get(blocks_pattern(written[-1])) == []:
+            written[-1] += group  # unrhymed lines run on in one group
         else:
-            letters[i] = _letter(used)
-            used += 1
-    if certain and any(k is not None and k.phonetic is None for k in keys):
-        certain = False
-    return letters, certain
+            written.append(group)
+    return Scheme(letters, written, heard and rhymed > 0, rhymed, len(strong))
+
+
+def blocks_pattern(group: str) -> str:
+    """A written group's pattern ("CDCD" -> "ABAB"); unrhymed runs map to "A"."""
+    names: dict[str, str] = {}
+    for ch in group:
+        names.setdefault(ch, _LETTERS[len(names) % 26])
+    pattern = "".join(names[ch] for ch in group)
+    return "A" if len(set(pattern)) == len(pattern) else pattern
 
 
 def _letter(n: int) -> str:
-    return _LETTERS[n] if n < 26 else _LETTERS[n // 26 - 1] + _LETTERS[n % 26]
-
-
-def group_scheme(letters: list[str | None]) -> str:
-    """Letters grouped where no rhyme crosses: ABABCDCDEFEFGG -> "ABAB CDCD EFEF GG"."""
-    seq = [x for x in letters if x is not None]
-    if not seq:
-        return ""
-    last = {x: i for i, x in enumerate(seq)}
-    groups, start, reach = [], 0, 0
-    for i, x in enumerate(seq):
-        reach = max(reach, last[x])
-        if i == reach:
-            groups.append("".join(seq[start:i + 1]))
-            start = i + 1
-    return " ".join(groups)
-
-
-def relabel(letters: list[str | None]) -> list[str | None]:
-    """Letters renamed in order of first appearance (after joining stanzas)."""
-    names: dict[str, str] = {}
-    out = []
-    for x in letters:
-        if x is None:
-            out.append(None)
-            continue
-        if x not in names:
-            names[x] = _letter(len(names))
-        out.append(names[x])
-    return out
+    """A, B, ... Z, AA, AB, ... (as spreadsheet columns)."""
+    name = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        name = _LETTERS[rest] + name
+    return name
 
 
 def rhymed_share(letters: list[str | None]) -> float:
     seq = [x for x in letters if x is not None]
     if not seq:
         return 0.0
-    from collections import Counter
-
     counts = Counter(seq)
     return sum(1 for x in seq if counts[x] > 1) / len(seq)
