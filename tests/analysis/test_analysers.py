@@ -162,7 +162,8 @@ def test_compare_form_pairs_stanzas_through_the_alignment():
     unaligned = compare_form(original, german)  # no shared keys: the German stanza stands alone
     assert [(p.original is None, p.translation is None) for p in unaligned.stanzas] == [(False, True), (True, False)]
     same = compare_form(original, original)
-    assert same.kept == {"stanzas": True, "lines": True, "rhyme_scheme": True, "syllables": True, "meter": None}
+    assert same.kept == {"stanzas": True, "lines": True, "rhyme_scheme": True, "syllables": True, "meter": True}
+    assert original.meter["name"] == "iambic trimeter"
 
 
 def test_nothing_is_downloaded():
