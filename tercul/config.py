@@ -198,6 +198,7 @@ class Config:
         self.GRAPHQL_MAX_ALIASES = _int("GRAPHQL_MAX_ALIASES", 30, minimum=0)
         self.GRAPHQL_MAX_BATCH = _int("GRAPHQL_MAX_BATCH", 10, minimum=1)
         self.GRAPHQL_MAX_QUERY_LENGTH = _int("GRAPHQL_MAX_QUERY_LENGTH", 20000, minimum=100)
+        self.GRAPHQL_MAX_RESPONSE_BYTES = _int("GRAPHQL_MAX_RESPONSE_BYTES", 4 * 1024 * 1024, minimum=1024)
         self.GRAPHQL_RATE_LIMIT = _env("GRAPHQL_RATE_LIMIT", "300/minute")
         self.GRAPHQL_MUTATION_RATE_LIMIT = _env("GRAPHQL_MUTATION_RATE_LIMIT", "60/minute")
         self.GRAPHQL_SUGGESTIONS = _bool("GRAPHQL_SUGGESTIONS", self.TERCUL_ENV != "production")
@@ -380,10 +381,12 @@ VARIABLES = [
     ("TERCUL_COMMIT", "(git HEAD)", "commit shown by /health"),
     ("PROXY_HOPS", "0", "trusted reverse proxies in front of the app (X-Forwarded-For/-Proto)"),
     ("GRAPHQL_MAX_DEPTH", "10", "deepest GraphQL selection accepted"),
-    ("GRAPHQL_MAX_COST", "10000", "GraphQL cost budget (1 per field, lists multiply by page size)"),
+    ("GRAPHQL_MAX_COST", "10000", "GraphQL cost budget (1 per field; lists multiply by their page size or "
+     "realistic length)"),
     ("GRAPHQL_MAX_ALIASES", "30", "aliases allowed in one GraphQL operation"),
     ("GRAPHQL_MAX_BATCH", "10", "operations allowed in one batched request"),
     ("GRAPHQL_MAX_QUERY_LENGTH", "20000", "longest query text accepted (characters)"),
+    ("GRAPHQL_MAX_RESPONSE_BYTES", "4194304", "largest GraphQL response sent (bytes); larger ones are refused"),
     ("GRAPHQL_RATE_LIMIT", "300/minute", "GraphQL requests per client (user, or IP when anonymous)"),
     ("GRAPHQL_MUTATION_RATE_LIMIT", "60/minute", "GraphQL mutations per client"),
     ("RATELIMIT_READ", "300/minute", "page views per client (user, or IP when anonymous); administrators are exempt"),

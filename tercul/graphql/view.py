@@ -67,7 +67,17 @@ def graphql_endpoint():
         return exc.payload, exc.status, exc.headers
     graphql_errors(results)
     body = results if batched else results[0]
-    response = current_app.response_class(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+    payload = json.dumps(body, ensure_ascii=False).encode()
+    maximum = current_app.config.get("GRAPHQL_MAX_RESPONSE_BYTES", 0)
+    if maximum and len(payload) > maximum:
+        # the last line behind the cost estimate: never megabytes in one answer
+        log.warning("GraphQL response of %d bytes refused (limit %d)", len(payload), maximum)
+        payload = json.dumps({"data": None, "errors": [{
+            "message": f"The response would be {len(payload)} bytes; the limit is {maximum}. "
+                       "Ask for fewer fields or smaller pages.",
+            "extensions": {"code": "BAD_USER_INPUT", "limit": "responseBytes", "actual": len(payload),
+                           "maximum": maximum}}]}).encode()
+    response = current_app.response_class(payload, mimetype="application/json")
     retry = [e["extensions"].get("retryAfter", 1) for r in results for e in r.get("errors", ())
              if e["extensions"].get("code") == "RATE_LIMITED"]
     if retry:
@@ -150,7 +160,7 @@ def _run_one(op: dict[str, Any], context: Context) -> dict[str, Any]:
     if is_mutation and context.auth == "session" and not _csrf_ok():
         return _errors(ApiError("A browser session needs the CSRF token (X-CSRFToken header) for mutations; "
                                 "API clients send an access token instead.", "FORBIDDEN"))
-    shape = analyse(document, operation, variables)
+    shape = analyse(document, operation, variables, schema.graphql_schema)
     config = current_app.config
     for what, actual, maximum in (("depth", shape.depth, config["GRAPHQL_MAX_DEPTH"]),
                                   ("cost", shape.cost, config["GRAPHQL_MAX_COST"]),
