@@ -199,6 +199,9 @@ class Config:
         self.GRAPHQL_MAX_BATCH = _int("GRAPHQL_MAX_BATCH", 10, minimum=1)
         self.GRAPHQL_MAX_QUERY_LENGTH = _int("GRAPHQL_MAX_QUERY_LENGTH", 20000, minimum=100)
         self.GRAPHQL_MAX_RESPONSE_BYTES = _int("GRAPHQL_MAX_RESPONSE_BYTES", 4 * 1024 * 1024, minimum=1024)
+        # on by default, production too: the API is public and its schema is published in
+        # schema.graphql; off refuses __schema/__type (GraphiQL then has no documentation)
+        self.GRAPHQL_INTROSPECTION = _bool("GRAPHQL_INTROSPECTION", True)
         self.GRAPHQL_RATE_LIMIT = _env("GRAPHQL_RATE_LIMIT", "300/minute")
         self.GRAPHQL_MUTATION_RATE_LIMIT = _env("GRAPHQL_MUTATION_RATE_LIMIT", "60/minute")
         self.GRAPHQL_SUGGESTIONS = _bool("GRAPHQL_SUGGESTIONS", self.TERCUL_ENV != "production")
@@ -387,6 +390,8 @@ VARIABLES = [
     ("GRAPHQL_MAX_BATCH", "10", "operations allowed in one batched request"),
     ("GRAPHQL_MAX_QUERY_LENGTH", "20000", "longest query text accepted (characters)"),
     ("GRAPHQL_MAX_RESPONSE_BYTES", "4194304", "largest GraphQL response sent (bytes); larger ones are refused"),
+    ("GRAPHQL_INTROSPECTION", "true (production too)", "answer GraphQL introspection (__schema, __type); GraphiQL's "
+     "docs need it. The schema is public (schema.graphql); set false to refuse it"),
     ("GRAPHQL_RATE_LIMIT", "300/minute", "GraphQL requests per client (user, or IP when anonymous)"),
     ("GRAPHQL_MUTATION_RATE_LIMIT", "60/minute", "GraphQL mutations per client"),
     ("RATELIMIT_READ", "300/minute", "page views per client (user, or IP when anonymous); administrators are exempt"),

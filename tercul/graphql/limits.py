@@ -36,6 +36,12 @@ LIST_SIZES = {
 DEFAULT_LIST_SIZE = DEFAULT_PAGE
 
 
+# Introspection (GraphiQL's documentation) reads the static schema: its depth (the
+# standard query nests ``ofType`` seven times) and size do not count here; graphql-core's
+# MaxIntrospectionDepthRule refuses types expanded inside types without end.
+INTROSPECTION_ROOTS = ("__schema", "__type")
+
+
 @dataclass
 class QueryShape:
     depth: int
@@ -88,6 +94,9 @@ def analyse(document: DocumentNode, operation: OperationDefinitionNode,
             if isinstance(sel, FieldNode):
                 if sel.alias is not None:
                     aliases += 1
+                if sel.name.value in INTROSPECTION_ROOTS:
+                    cost += 1  # bounded by the schema, and by graphql-core's MaxIntrospectionDepthRule
+                    continue
                 field = _field(parent, sel.name.value)
                 size, child_type = items(sel, parent, field.type if field is not None else None)
                 child_depth, child_cost = walk(sel.selection_set, child_type, depth + 1, seen)

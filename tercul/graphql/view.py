@@ -15,8 +15,8 @@ from typing import Any
 
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
-from graphql import (GraphQLError, GraphQLSyntaxError, OperationDefinitionNode, OperationType, Visitor, execute,
-                     parse, specified_rules, validate, visit)
+from graphql import (GraphQLError, GraphQLSyntaxError, NoSchemaIntrospectionCustomRule, OperationDefinitionNode,
+                     OperationType, Visitor, execute, parse, specified_rules, validate, visit)
 from sqlalchemy.exc import DataError
 
 from .. import rate_tiers
@@ -139,7 +139,7 @@ def _run_one(op: dict[str, Any], context: Context) -> dict[str, Any]:
         return _errors(ApiError("The query is too long.", "BAD_USER_INPUT"))
     try:
         document = parse(query)
-        validation_errors = validate(schema.graphql_schema, document, specified_rules)
+        validation_errors = validate(schema.graphql_schema, document, _rules())
     except GraphQLSyntaxError as exc:
         return _errors(ApiError(exc.message, "GRAPHQL_PARSE_FAILED"))
     except RecursionError:
@@ -180,6 +180,14 @@ def _run_one(op: dict[str, Any], context: Context) -> dict[str, Any]:
                for e, e0 in zip(out["errors"], result.errors)):
             db.session.rollback()
     return out
+
+
+def _rules():
+    # GRAPHQL_INTROSPECTION off: __schema and __type are refused (the schema stays published
+    # in schema.graphql); on, GraphiQL's documentation explorer works
+    if current_app.config.get("GRAPHQL_INTROSPECTION", True):
+        return specified_rules
+    return (*specified_rules, NoSchemaIntrospectionCustomRule)
 
 
 def _has_nul_literal(document) -> bool:
