@@ -16,7 +16,7 @@ from ..models import Author, TextDivision, TextLine, Translation, Work, WorkAuth
 from ..services import catalog
 from ..services.errors import Invalid
 from ..services.languages import normalize_language
-from ..services.texts import load_alignment, rebuild_text
+from ..services.revisions import load_alignment, rebuild_text
 from ..texts.validation import check_text
 from .bundle_model import AuthorData, Bundle, BundleError, TranslationData, WorkData
 

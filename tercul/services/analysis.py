@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, aliased
 from ..models import OutboxEntry, TextAnalysis, TextRevision, Translation, Work
 from .errors import NotFound
 from .outbox import enqueue
-from .texts import load_alignment, load_revision, rebuild_text
+from .revisions import load_alignment, load_revision, rebuild_text
 
 log = logging.getLogger("tercul.analysis")
 

@@ -14,7 +14,7 @@ from ..texts.model import Text
 from . import outbox
 from .errors import Invalid
 from .languages import normalize_language
-from .texts import store_revision
+from .revisions import store_revision
 
 
 def make_slug(value: str, max_length: int = 180) -> str:

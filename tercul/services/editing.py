@@ -152,7 +152,7 @@ def create_translation(session: Session, actor: User | None, work_id: int, *, la
     if work.current_revision_id is None:
         raise Invalid("work", "This work has no text of its own to translate (it is a collection).")
     check_body(text, max_bytes)
-    from .texts import load_revision, rebuild_text
+    from .revisions import load_revision, rebuild_text
 
     original = rebuild_text(*load_revision(session, work.current_revision_id))
     if catalog.find_translation(session, work, catalog.normalize_language(language), translator_name) is not None:

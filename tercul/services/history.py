@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from ..models import Contribution, ReviewEvent, TextRevision, Translation, User, Work
 from ..texts.diff import SegmentDiff, diff_by_segment
 from .errors import NotFound
-from .texts import load_text
+from .revisions import load_text
 
 
 @dataclass

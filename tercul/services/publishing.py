@@ -24,7 +24,7 @@ from ..texts.model import Text
 from ..texts.parsing import parse_submission
 from . import catalog, outbox
 from .errors import Conflict
-from .texts import load_alignment, load_text, store_revision
+from .revisions import load_alignment, load_text, store_revision
 
 
 def publish_contribution(session: Session, contribution: Contribution) -> TextRevision:

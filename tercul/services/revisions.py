@@ -1,7 +1,8 @@
-"""Storing and reading texts: keyed trees of divisions and lines, kept as revisions.
+"""Storing and reading texts as revisions: the text core's trees in and out of the database.
 
-A text is written once per revision (bulk inserts, in reading order) and read back
-in one query per table. See ``DESIGN.md`` for the guarantees on keys.
+A text (:class:`tercul.texts.model.Text`) is written once per revision (bulk inserts,
+in reading order) and read back in one query per table. See ``DESIGN.md`` for the
+guarantees on keys.
 """
 from __future__ import annotations
 

@@ -41,13 +41,13 @@ Callers use the names re-exported here.
 """
 from __future__ import annotations
 
-from ..texts import load_text
+from ..revisions import load_text
 from .decisions import (DECISIONS, BulkOutcome, approve_contribution, bulk_approve, decide, reject_contribution,
                         request_changes)
 from .detail import ContributionView, RevisionComparison, compare_contribution_revisions, contribution_view
 from .lifecycle import (ACTION_LABELS, BLOCK_UNITS, KIND_LABELS, KINDS, OPEN_STATUSES, STATUS_LABELS, allowed_actions,
                         can_see, get_contribution)
-from .listing import ContributionItem, Page
+from .listing import ContributionItem
 from .my_contributions import MyContributions, my_contributions
 from .navigation import NavigationCounts, forget_navigation_counts, navigation_counts
 from .pickers import WorkChoice, find_authors, find_works, translation_by_key, work_by_slug
@@ -63,7 +63,7 @@ __all__ = [
     "can_see", "clean_queue_filters", "compare_contribution_revisions", "contribution_view", "ContributionItem",
     "ContributionView", "current_fields", "decide", "editable_text", "find_authors", "find_works",
     "forget_navigation_counts", "get_contribution", "load_text", "my_contributions", "MyContributions",
-    "navigation_counts", "NavigationCounts", "original_alone", "Page", "Preview", "preview", "propose_edit",
+    "navigation_counts", "NavigationCounts", "original_alone", "Preview", "preview", "propose_edit",
     "propose_translation", "propose_work", "QueueFilters", "reject_contribution", "request_changes", "review_queue",
     "ReviewQueue", "revise_contribution", "RevisionComparison", "submit_contribution", "text_limit",
     "translation_by_key", "withdraw_contribution", "work_by_slug", "WorkChoice",

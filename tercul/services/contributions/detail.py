@@ -1,5 +1,4 @@
-"""One contribution as its page shows it: the text beside the original, and comparisons.
-"""
+"""One contribution as its page shows it: the text beside the original, and comparisons."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from ...texts.parsing import parse_submission
 from ...texts.side_by_side import AlignedText, align_with_original
 from ...texts.structure import StructureWarning, compare_structure
 from ..errors import Invalid, NotFound
-from ..texts import load_alignment, load_text
+from ..revisions import load_alignment, load_text
 from .lifecycle import BLOCK_UNITS, OPEN_STATUSES, allowed_actions, get_contribution
 
 

@@ -1,8 +1,6 @@
-"""Rows of contribution lists (my contributions, the review queue), in a fixed number of queries.
-"""
+"""Rows of contribution lists (my contributions, the review queue), in a fixed number of queries."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,25 +9,6 @@ from sqlalchemy.orm import Session
 
 from ...models import Contribution, ReviewEvent, Translation, User, Work
 from ...models._base import utcnow
-
-
-@dataclass
-class Page:
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def page_numbers(page: int | None, per_page: int) -> tuple[int, int]:

@@ -1,5 +1,4 @@
-"""A contributor's own contributions, with counts by status.
-"""
+"""A contributor's own contributions, with counts by status."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,7 +9,8 @@ from sqlalchemy.orm import Session
 from ...models import Contribution, User
 from ..accounts import require_user
 from .lifecycle import STATUS_LABELS
-from .listing import ContributionItem, Page, item_columns, list_items, page_numbers, with_joins
+from ..reading.pagination import Pagination
+from .listing import ContributionItem, item_columns, list_items, page_numbers, with_joins
 
 
 @dataclass
@@ -18,7 +18,7 @@ class MyContributions:
     items: list[ContributionItem]
     counts: dict[str, int]  # status -> count, all of the user's contributions
     status: str | None
-    pagination: Page
+    pagination: Pagination
 
 
 def my_contributions(session: Session, actor: User | None, *, status: str | None = None, page: int = 1,
@@ -36,4 +36,4 @@ def my_contributions(session: Session, actor: User | None, *, status: str | None
         stmt = stmt.where(Contribution.status == status)
     stmt = stmt.order_by(Contribution.updated_at.desc(), Contribution.id.desc()) \
         .limit(per_page).offset((page - 1) * per_page)
-    return MyContributions(list_items(session, stmt), counts, status, Page(page, per_page, total))
+    return MyContributions(list_items(session, stmt), counts, status, Pagination(page, per_page, total))

@@ -1,5 +1,4 @@
-"""The navigation's counts (unread notices, contributions to review), cached briefly.
-"""
+"""The navigation's counts (unread notices, contributions to review), cached briefly."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,5 +1,4 @@
-"""What a contributor picks from: works to translate, authors, published translations.
-"""
+"""What a contributor picks from: works to translate, authors, published translations."""
 from __future__ import annotations
 
 from dataclasses import dataclass

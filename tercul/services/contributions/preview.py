@@ -1,5 +1,4 @@
-"""A preview while typing: how a text would be read, saving nothing; texts to start from.
-"""
+"""A preview while typing: how a text would be read, saving nothing; texts to start from."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from ...texts.validation import check_body
 from ..accounts import require_contributor
 from ..errors import Invalid, NotFound
 from ..languages import language_name, normalize_language
-from ..texts import load_alignment, load_text
+from ..revisions import load_alignment, load_text
 from .lifecycle import BLOCK_UNITS, require_work
 from .validation import text_limit
 

@@ -1,5 +1,4 @@
-"""Contributions waiting for a reviewer: filters, facets, oldest first.
-"""
+"""Contributions waiting for a reviewer: filters, facets, oldest first."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,7 +14,8 @@ from ..accounts import require_reviewer
 from ..errors import Invalid
 from ..languages import normalize_language
 from .lifecycle import KINDS
-from .listing import ContributionItem, Page, item_columns, list_items, page_numbers, with_joins
+from ..reading.pagination import Pagination
+from .listing import ContributionItem, item_columns, list_items, page_numbers, with_joins
 
 AGES = {1: "waiting over a day", 7: "waiting over a week", 30: "waiting over a month"}
 QUEUE_STATUSES = ("pending", "changes_requested")
@@ -43,7 +43,7 @@ class QueueFilters:
 class ReviewQueue:
     items: list[ContributionItem]
     filters: QueueFilters
-    pagination: Page
+    pagination: Pagination
     languages: list[tuple[str, int]]  # languages waiting, with counts
     kinds: list[tuple[str, int]]
     work_title: str | None
@@ -115,5 +115,5 @@ def review_queue(session: Session, actor: User | None, filters: QueueFilters | N
         kinds[kind] = kinds.get(kind, 0) + count
     own = session.scalar(select(func.count(Contribution.id)).where(
         Contribution.status == "pending", Contribution.contributor_id == reviewer.id)) or 0
-    return ReviewQueue(items, filters, Page(page, per_page, total), sorted(languages.items()),
+    return ReviewQueue(items, filters, Pagination(page, per_page, total), sorted(languages.items()),
                        [(k, kinds[k]) for k in KINDS if k in kinds], work_title, own)

@@ -22,7 +22,7 @@ from ...texts.parsing import parse_submission
 from ...texts.validation import check_body
 from ..errors import Conflict, Invalid, NotFound
 from ..languages import language_name, normalize_language
-from ..texts import load_text
+from ..revisions import load_text
 from .lifecycle import KINDS, OPEN_STATUSES, STATUS_LABELS, SUBMITTED_STATUSES, TRANSLATORS
 from .pickers import find_authors
 
