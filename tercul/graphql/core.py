@@ -101,6 +101,26 @@ def run_mutation(payload_cls, action: Callable[[], dict]):
     return payload_cls(errors=[], **(result or {}))
 
 
+def user_errors_field() -> graphene.List:
+    """The ``errors`` field of every mutation payload."""
+    return graphene.List(graphene.NonNull(UserError), required=True,
+                         description="Problems with the input; empty when it worked.")
+
+
+def service_mutation(name: str, doc: str, output, arguments: dict[str, Any], run: Callable[..., dict | None]):
+    """A mutation class that calls one service: ``run(context, **arguments)`` returns the
+    payload's fields, inside :func:`run_mutation` (one commit; input errors go in ``errors``).
+
+    Most mutations differ only in their arguments and the service they call; this
+    writes each of them as one declaration (the schema is the same as a class's).
+    """
+    def mutate(root, info, **kwargs):
+        return run_mutation(output, lambda: run(info.context, **kwargs))
+
+    return type(name, (graphene.Mutation,), {"__doc__": doc, "Arguments": type("Arguments", (), arguments),
+                                             "Output": output, "mutate": mutate})
+
+
 def to_api_error(exc: Exception) -> ApiError | None:
     if isinstance(exc, ApiError):
         return exc

@@ -38,8 +38,9 @@ __all__ = [
     "create_user", "register", "authenticate", "verify_password", "end_sessions", "send_verification",
     "resend_verification", "verify_email", "request_password_reset", "user_for_reset_token", "reset_password",
     "change_password", "request_email_change", "confirm_email_change", "delete_account", "update_profile",
-    "grant_role", "set_role", "set_disabled", "list_users", "public_profile", "require_user", "require_role",
-    "can_contribute", "require_contributor", "can_review", "require_reviewer", "require_admin", "is_admin",
+    "grant_role", "set_role", "set_disabled", "list_users", "public_profile", "visible_user", "require_user",
+    "require_role", "can_contribute", "require_contributor", "can_review", "require_reviewer", "require_admin",
+    "is_admin",
     "deleted_user_placeholder", "is_placeholder", "set_disabled_by_email", "UserPage", "PublicProfile",
     "LOGIN_FAILED", "PLACEHOLDER_EMAIL", "unique_username", "is_common",
 ]
@@ -583,6 +584,14 @@ def public_profile(session: Session, username: str, limit: int = 20) -> PublicPr
             select(Collection).where(Collection.owner_id == user.id, Collection.is_public.is_(True))
             .order_by(Collection.updated_at.desc()).limit(limit))),
     )
+
+
+def visible_user(session: Session, username: str) -> User | None:
+    """A user others may see, by user name: None for unknown, deleted and disabled accounts."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or user.deleted_at is not None or user.disabled_at is not None:
+        return None
+    return user
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -7,16 +7,16 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db, limiter, login_manager
-from ..models import ROLES
+from ..extensions import db, limiter
 from ..security import (REMEMBER, acting_user, check_login_allowed, client_ip, configured_limit,
                         count_failed_login, end_session, form_account_key, ip_key, start_session,
                         user_or_form_account_key)
 from ..services import accounts
 from ..services import search as search_service
-from ..services.errors import DomainError, Forbidden, Invalid, NotFound, Unauthenticated
+from ..services.errors import DomainError, Forbidden, Invalid, NotFound
 from .forms import (ChangeEmailForm, ChangePasswordForm, DeleteAccountForm, EmailForm, LoginForm, ProfileForm,
                     RegisterForm, ResetPasswordForm, RoleForm, SubmitForm)
+from .responses import fail, see_other
 
 bp = Blueprint("account", __name__)
 
@@ -51,19 +51,26 @@ def _show_error(form, error: Invalid) -> None:
     form.show_error(error)
 
 
-def _see_other(endpoint: str, **values):
-    return redirect(url_for(endpoint, **values), code=303)
+def _submitted(form, action, show_error=None) -> bool:
+    """For a valid submission, run ``action`` (a service call) and commit: True when it did.
+
+    An ``Invalid`` from the service is shown on the form instead (by ``show_error``,
+    default ``form.show_error``) and nothing is committed.
+    """
+    if not form.validate_on_submit():
+        return False
+    try:
+        action()
+    except Invalid as error:
+        (show_error or form.show_error)(error)
+        return False
+    db.session.commit()
+    return True
 
 
-def _fail(error: DomainError):
-    """Map a domain error that no form field shows."""
-    if isinstance(error, Unauthenticated):
-        return login_manager.unauthorized()
-    if isinstance(error, Forbidden):
-        abort(403, error.message)
-    if isinstance(error, NotFound):
-        abort(404, error.message)
-    abort(400, error.message)
+def _link_invalid(error: Invalid, kind: str):
+    """The page for a mailed link that does not work (expired, used, mistyped)."""
+    return render_template("account/link_invalid.html", message=error.message, kind=kind, form=SubmitForm()), 400
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -76,7 +83,7 @@ def _safe_next(target: str | None) -> str | None:
 
 def _mail_sent(kind: str, email: str):
     session[_SENT] = {"kind": kind, "email": email}
-    return _see_other("account.mail_sent")
+    return see_other("account.mail_sent")
 
 
 # --- registration and verification -------------------------------------------------------
@@ -87,7 +94,7 @@ def _mail_sent(kind: str, email: str):
 def register():
     """Create an account; a link to verify the address goes by mail."""
     if current_user.is_authenticated:
-        return _see_other("account.me")
+        return see_other("account.me")
     form = RegisterForm()
     if form.validate_on_submit():
         try:
@@ -126,8 +133,7 @@ def verify_email(token: str):
     try:
         user = accounts.verify_email(db.session, token)
     except Invalid as error:
-        return render_template("account/link_invalid.html", message=error.message, kind="verify",
-                               form=SubmitForm()), 400
+        return _link_invalid(error, "verify")
     db.session.commit()
     return render_template("account/verified.html", user=user)
 
@@ -146,17 +152,11 @@ def resend_verification():
             return _mail_sent("verify", user.email)
         if user.is_verified:
             flash("Your email address is already verified.", "info")
-            return _see_other("account.me")
+            return see_other("account.me")
         return render_template("account/resend.html", form=form, user=user)
     form = EmailForm()
-    if form.validate_on_submit():
-        try:
-            accounts.resend_verification(db.session, form.email.data)
-        except Invalid as error:
-            form.show_error(error)
-        else:
-            db.session.commit()
-            return _mail_sent("verify", form.email.data.strip())
+    if _submitted(form, lambda: accounts.resend_verification(db.session, form.email.data)):
+        return _mail_sent("verify", form.email.data.strip())
     return render_template("account/resend.html", form=form, user=None)
 
 
@@ -195,7 +195,7 @@ def logout():
         db.session.commit()
     end_session()
     flash("You have logged out.", "info")
-    return _see_other("account.login")
+    return see_other("account.login")
 
 
 # --- passwords --------------------------------------------------------------------------
@@ -208,14 +208,8 @@ def forgot_password():
     form = EmailForm()
     if request.method == "GET" and current_user.is_authenticated:
         form.email.data = current_user.email
-    if form.validate_on_submit():
-        try:
-            accounts.request_password_reset(db.session, form.email.data)
-        except Invalid as error:
-            form.show_error(error)
-        else:
-            db.session.commit()
-            return _mail_sent("reset", form.email.data.strip())
+    if _submitted(form, lambda: accounts.request_password_reset(db.session, form.email.data)):
+        return _mail_sent("reset", form.email.data.strip())
     return render_template("account/forgot.html", form=form)
 
 
@@ -225,22 +219,20 @@ def reset_password(token: str):
     try:
         user = accounts.user_for_reset_token(db.session, token)
     except Invalid as error:
-        return render_template("account/link_invalid.html", message=error.message, kind="reset",
-                               form=SubmitForm()), 400
+        return _link_invalid(error, "reset")
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
             accounts.reset_password(db.session, token, form.password.data)
         except Invalid as error:
             if error.field == "token":
-                return render_template("account/link_invalid.html", message=error.message, kind="reset",
-                                       form=SubmitForm()), 400
+                return _link_invalid(error, "reset")
             form.show_error(error)
         else:
             db.session.commit()
             end_session()
             flash("Your password has been changed. Log in with the new one.", "success")
-            return _see_other("account.login")
+            return see_other("account.login")
     return render_template("account/reset.html", form=form, user=user)
 
 
@@ -249,19 +241,12 @@ def reset_password(token: str):
 @_password_guesses
 def change_password():
     """Change one's password; other sessions end, this one goes on."""
-    form = ChangePasswordForm()
-    if form.validate_on_submit():
-        user = acting_user()
-        try:
-            accounts.change_password(db.session, user, form.current_password.data, form.new_password.data)
-        except Invalid as error:
-            _show_error(form, error)
-        else:
-            remember = bool(session.get(REMEMBER))
-            db.session.commit()
-            start_session(user, remember=remember)
-            flash("Your password has been changed. You were logged out everywhere else.", "success")
-            return _see_other("account.me")
+    form, user = ChangePasswordForm(), acting_user()
+    if _submitted(form, lambda: accounts.change_password(db.session, user, form.current_password.data,
+                                                         form.new_password.data), lambda e: _show_error(form, e)):
+        start_session(user, remember=bool(session.get(REMEMBER)))
+        flash("Your password has been changed. You were logged out everywhere else.", "success")
+        return see_other("account.me")
     return render_template("account/password.html", form=form)
 
 
@@ -274,14 +259,9 @@ def change_password():
 def change_email():
     """Move the account to another address, which must be verified."""
     form = ChangeEmailForm()
-    if form.validate_on_submit():
-        try:
-            accounts.request_email_change(db.session, acting_user(), form.email.data, form.password.data)
-        except Invalid as error:
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            return _mail_sent("email_change", form.email.data.strip())
+    if _submitted(form, lambda: accounts.request_email_change(db.session, acting_user(), form.email.data,
+                                                              form.password.data), lambda e: _show_error(form, e)):
+        return _mail_sent("email_change", form.email.data.strip())
     return render_template("account/email.html", form=form)
 
 
@@ -291,8 +271,7 @@ def confirm_email(token: str):
     try:
         user = accounts.confirm_email_change(db.session, token)
     except Invalid as error:
-        return render_template("account/link_invalid.html", message=error.message, kind="email_change",
-                               form=SubmitForm()), 400
+        return _link_invalid(error, "email_change")
     db.session.commit()
     return render_template("account/email_confirmed.html", user=user)
 
@@ -303,15 +282,10 @@ def edit_profile():
     """Change one's display name and biography."""
     user = acting_user()
     form = ProfileForm(name=user.display_name, bio=user.bio or "")
-    if form.validate_on_submit():
-        try:
-            accounts.update_profile(db.session, user, display_name=form.name.data, bio=form.bio.data)
-        except Invalid as error:
-            form.show_error(error)
-        else:
-            db.session.commit()
-            flash("Your profile has been saved.", "success")
-            return _see_other("account.me")
+    if _submitted(form, lambda: accounts.update_profile(db.session, user, display_name=form.name.data,
+                                                        bio=form.bio.data)):
+        flash("Your profile has been saved.", "success")
+        return see_other("account.me")
     return render_template("account/profile.html", form=form)
 
 
@@ -331,7 +305,7 @@ def delete_account():
         else:
             db.session.commit()
             end_session()
-            return _see_other("account.deleted")
+            return see_other("account.deleted")
     return render_template("account/delete.html", form=form)
 
 
@@ -375,8 +349,8 @@ def admin_users():
                                    role=request.args.get("role", ""),
                                    page=request.args.get("page", 1, type=int) or 1)
     except DomainError as error:
-        return _fail(error)
-    return render_template("admin/users.html", page=page, roles=ROLES, form=SubmitForm(),
+        return fail(error)
+    return render_template("admin/users.html", page=page, roles=accounts.ROLES, form=SubmitForm(),
                            back=request.full_path.rstrip("?"))
 
 
@@ -389,7 +363,7 @@ def admin_set_role(user_id: int):
         user = accounts.set_role(db.session, acting_user(), user_id, form.role.data)
     except DomainError as error:
         db.session.rollback()
-        return _fail(error)
+        return fail(error)
     db.session.commit()
     flash(f"{user.display_name} is now {user.role}.", "success")
     return redirect(_safe_next(request.form.get("next")) or url_for("account.admin_users"), code=303)
@@ -404,7 +378,7 @@ def admin_set_disabled(user_id: int):
         user = accounts.set_disabled(db.session, acting_user(), user_id, disable)
     except DomainError as error:
         db.session.rollback()
-        return _fail(error)
+        return fail(error)
     db.session.commit()
     flash(f"{user.display_name} is {'disabled' if disable else 'enabled again'}.", "success")
     return redirect(_safe_next(request.form.get("next")) or url_for("account.admin_users"), code=303)

@@ -6,17 +6,23 @@ transaction back (nothing is half-saved) and is shown next to the field it names
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from typing import TYPE_CHECKING
+
+from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 from flask_login import login_required
 
 from ..extensions import db, login_manager
-from ..models import Author, Contribution, Translation, Work
 from ..security import acting_user
 from ..services import accounts, contributions, notifications
-from ..services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthenticated
+from ..services.errors import Conflict, DomainError, Invalid, NotFound
+from ..services.reading import lookups
 from ..texts.validation import decode_upload
 from .contribution_forms import FORMS_BY_KIND, ActionForm, ContributionForm
 from .htmx import wants_fragment
+from .responses import fail, see_other
+
+if TYPE_CHECKING:
+    from ..models import Contribution
 
 bp = Blueprint("contribute", __name__)
 
@@ -53,24 +59,6 @@ def contribution_action(action: str) -> str:
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-def fail(error: DomainError):
-    """Map a domain error that no form field shows (also used by the review pages)."""
-    db.session.rollback()
-    if isinstance(error, Unauthenticated):
-        return login_manager.unauthorized()
-    if isinstance(error, Forbidden):
-        abort(403, error.message)
-    if isinstance(error, NotFound):
-        abort(404, error.message)
-    if isinstance(error, Conflict):
-        abort(409, error.message)
-    abort(400, error.message)
-
-
-def see_other(endpoint: str, **values):
-    return redirect(url_for(endpoint, **values), code=303)
-
 
 def _require_contributor():
     try:
@@ -321,8 +309,8 @@ def revise(contribution_id: int):
         return see_other("contribute.detail", contribution_id=c.id)
     form_class = FORMS_BY_KIND[c.kind]
     form = form_class()
-    work = db.session.get(Work, c.work_id) if c.work_id else None
-    translation = db.session.get(Translation, c.translation_id) if c.translation_id else None
+    work = lookups.work(db.session, id=c.work_id) if c.work_id else None
+    translation = lookups.translation(db.session, c.translation_id) if c.translation_id else None
     if request.method == "GET":
         _fill(form, c)
 
@@ -343,53 +331,48 @@ def _fill(form: ContributionForm, c: Contribution) -> None:
         if name in form._fields and value is not None:
             form._fields[name].data = str(value) if isinstance(value, int) else value
     if c.kind == "new_work" and fields.get("author_id"):
-        author = db.session.get(Author, fields["author_id"])
-        form.author.data = author.name if author is not None else ""
+        form.author.data = lookups.author_name(db.session, fields["author_id"]) or ""
     form.text.data = c.revisions[-1].body
     form.note.data = c.details.get("note") if c.status == "draft" else ""
     form.expected_status.data = c.status
     form.expected_revision.data = str(c.revision_number)
 
 
-@bp.post("/contribute/<int:contribution_id>/withdraw")
-@login_required
-def withdraw(contribution_id: int):
-    """Withdraw one's contribution."""
+def _button(contribution_id: int, act, done: tuple[str, str], shown=(Conflict,)):
+    """A button on a contribution's page: ``act(form)`` calls the service, then back to
+    the page with ``done`` (message, category); errors of the ``shown`` kinds are flashed there."""
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400, "The form expired. Reload the page and try again.")
     try:
-        contributions.withdraw_contribution(db.session, acting_user(), contribution_id, comment=form.comment.data,
-                                            **form.expected())
-    except Conflict as error:
+        act(form)
+    except shown as error:
         db.session.rollback()
         flash(error.message, "error")
         return see_other("contribute.detail", contribution_id=contribution_id)
     except DomainError as error:
         return fail(error)
     db.session.commit()
-    flash("Your contribution is withdrawn. It stays in your list, with its history.", "info")
+    flash(*done)
     return see_other("contribute.detail", contribution_id=contribution_id)
+
+
+@bp.post("/contribute/<int:contribution_id>/withdraw")
+@login_required
+def withdraw(contribution_id: int):
+    """Withdraw one's contribution."""
+    return _button(contribution_id, lambda form: contributions.withdraw_contribution(
+        db.session, acting_user(), contribution_id, comment=form.comment.data, **form.expected()),
+        ("Your contribution is withdrawn. It stays in your list, with its history.", "info"))
 
 
 @bp.post("/contribute/<int:contribution_id>/submit")
 @login_required
 def submit(contribution_id: int):
     """Send a draft to the reviewers."""
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400, "The form expired. Reload the page and try again.")
-    try:
-        contributions.submit_contribution(db.session, acting_user(), contribution_id, **form.expected())
-    except (Conflict, Invalid) as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return see_other("contribute.detail", contribution_id=contribution_id)
-    except DomainError as error:
-        return fail(error)
-    db.session.commit()
-    flash("Thank you: your contribution is with the reviewers.", "success")
-    return see_other("contribute.detail", contribution_id=contribution_id)
+    return _button(contribution_id, lambda form: contributions.submit_contribution(
+        db.session, acting_user(), contribution_id, **form.expected()),
+        ("Thank you: your contribution is with the reviewers.", "success"), shown=(Conflict, Invalid))
 
 
 @bp.get("/contribute/<int:contribution_id>/compare")

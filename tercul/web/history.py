@@ -6,8 +6,8 @@ from flask import Blueprint, render_template, request
 from ..extensions import db
 from ..services import history
 from ..services.errors import DomainError
-from .contribute import fail
 from .htmx import render_page
+from .responses import fail
 
 bp = Blueprint("history", __name__)
 

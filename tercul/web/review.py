@@ -7,9 +7,9 @@ from ..extensions import db
 from ..security import acting_user
 from ..services import accounts, contributions
 from ..services.errors import Conflict, DomainError, Invalid
-from .contribute import fail, see_other
 from .contribution_forms import BulkApproveForm, DecisionForm
 from .htmx import render_page
+from .responses import fail, see_other
 
 bp = Blueprint("review", __name__)
 

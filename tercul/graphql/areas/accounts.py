@@ -1,14 +1,17 @@
 """Accounts: who is asking, public profiles, and signing in with tokens."""
 from __future__ import annotations
 
-import graphene
-from sqlalchemy import select
+from typing import TYPE_CHECKING
 
-from ...models import User
+import graphene
+
 from ...services import accounts, tokens
 from ...services.errors import Invalid
 from .. import ratelimit
 from ..core import UserError, run_mutation
+
+if TYPE_CHECKING:
+    from ...models import User
 
 
 class Role(graphene.Enum):
@@ -70,10 +73,7 @@ class Query(graphene.ObjectType):
         return info.context.user
 
     def resolve_user(root, info, username):
-        user = info.context.session.scalar(select(User).where(User.username == username))
-        if user is None or user.deleted_at is not None or user.disabled_at is not None:
-            return None
-        return user
+        return accounts.visible_user(info.context.session, username)
 
 
 # --- mutations ---------------------------------------------------------------------------

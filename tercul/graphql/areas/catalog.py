@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import graphene
-from sqlalchemy import func, select
 
-from ...models import Author, TextDivision, TextLine, Translation, Work
 from ...services import catalog as catalog_service
+from ...services.errors import Invalid, NotFound
 from ...services.languages import language_name, normalize_language
-from ...services.errors import Invalid
+from ...services.reading import lookups
 from .. import loaders
 from ..core import ApiError, bad_input, int_id
 from ..pagination import connection, connection_args, paginate
@@ -77,26 +76,14 @@ class TextRevisionType(graphene.ObjectType):
 
 def text_divisions(session, revision_id: int, only: str | None = None) -> list[Division]:
     """Divisions with their lines, two queries whatever the size (optionally one part)."""
-    q = select(TextDivision).where(TextDivision.revision_id == revision_id).order_by(TextDivision.position)
-    rows = list(session.scalars(q))
-    if only is not None:
-        top = next((d for d in rows if d.key == only), None)
-        if top is None:
-            raise ApiError(f"No division {only!r} in this text.", "NOT_FOUND")
-        rows = [d for d in rows if top.first_line <= d.first_line and d.end_line <= top.end_line
-                and d.position >= top.position]
-        first, end = top.first_line, top.end_line
-    else:
-        first, end = 0, None
-    lq = select(TextLine).where(TextLine.revision_id == revision_id, TextLine.position >= first)
-    if end is not None:
-        lq = lq.where(TextLine.position < end)
-    by_division: dict[str, list[Line]] = {}
-    for ln in session.scalars(lq.order_by(TextLine.position)):
-        by_division.setdefault(ln.division_key, []).append(
-            Line(key=ln.key, text=ln.text, speaker=ln.speaker, indent=ln.indent, kind=ln.kind))
-    return [Division(key=d.key, parent_key=d.parent_key, depth=d.depth, kind=d.kind, title=d.title,
-                     lines=by_division.get(d.key, [])) for d in rows]
+    try:
+        found = lookups.text_divisions(session, revision_id, only)
+    except NotFound as exc:
+        raise ApiError(exc.message, exc.code) from None
+    return [Division(key=d.division.key, parent_key=d.division.parent_key, depth=d.division.depth,
+                     kind=d.division.kind, title=d.division.title,
+                     lines=[Line(key=ln.key, text=ln.text, speaker=ln.speaker, indent=ln.indent, kind=ln.kind)
+                            for ln in d.lines]) for d in found]
 
 
 class Term(graphene.ObjectType):
@@ -203,11 +190,7 @@ class TranslationType(graphene.ObjectType):
 
 
 def _revision(info, revision_id):
-    if revision_id is None:
-        return None
-    from ...models import TextRevision
-
-    return info.context.session.get(TextRevision, revision_id)
+    return lookups.revision(info.context.session, revision_id)
 
 
 def _translation_outdated(info, t):
@@ -261,7 +244,8 @@ class WorkType(graphene.ObjectType):
     def resolve_translations(w, info, language=None):
         code = _language_arg(language, "language") if language else None
         return loaders.then(
-            loaders.translations_of_work(info.context).load(w.id), lambda ts: [t for t in ts if code is None or t.language == code])
+            loaders.translations_of_work(info.context).load(w.id),
+            lambda ts: [t for t in ts if code is None or t.language == code])
 
     def resolve_parent(w, info):
         return loaders.work_by_id(info.context).load(w.parent_id) if w.parent_id else None
@@ -329,38 +313,29 @@ class Query(graphene.ObjectType):
     stats = graphene.Field(Stats, required=True, description="Counts of what is in the library.")
 
     def resolve_work(root, info, slug=None, id=None):
-        return _one(info, Work, slug, id)
+        return _one(info, lookups.work, slug, id)
 
     def resolve_author(root, info, slug=None, id=None):
-        return _one(info, Author, slug, id)
+        return _one(info, lookups.author, slug, id)
 
     def resolve_authors(root, info, **args):
         session = info.context.session
-        return paginate(AuthorConnection, args, lambda: session.scalar(select(func.count(Author.id))),
-                        lambda o, n: session.scalars(select(Author).order_by(Author.sort_name, Author.id)
-                                                     .offset(o).limit(n)).all())
+        return paginate(AuthorConnection, args, lambda: lookups.count_authors(session),
+                        lambda o, n: lookups.authors_by_name(session, offset=o, limit=n))
 
     def resolve_translation(root, info, id=None, work_slug=None, key=None):
-        session = info.context.session
         if id is not None:
-            t = session.get(Translation, int_id(id))
-        elif work_slug and key:
-            t = session.scalar(select(Translation).join(Work).where(Work.slug == work_slug, Translation.key == key))
-        else:
-            raise bad_input("Pass `id`, or `workSlug` and `key`.")
-        return t if t is not None and t.status == "published" else None
+            return lookups.published_translation(info.context.session, id=int_id(id))
+        if work_slug and key:
+            return lookups.published_translation(info.context.session, work_slug=work_slug, key=key)
+        raise bad_input("Pass `id`, or `workSlug` and `key`.")
 
     def resolve_translations(root, info, language=None, **args):
         session = info.context.session
-        conditions = [Translation.status == "published"]
-        if language:
-            conditions.append(Translation.language == _language_arg(language, "language"))
+        code = _language_arg(language, "language") if language else None
         return paginate(
-            TranslationConnection, args,
-            lambda: session.scalar(select(func.count(Translation.id)).where(*conditions)),
-            lambda o, n: session.scalars(select(Translation).where(*conditions)
-                                         .order_by(Translation.published_at.desc(), Translation.id.desc())
-                                         .offset(o).limit(n)).all())
+            TranslationConnection, args, lambda: lookups.count_published_translations(session, code),
+            lambda o, n: lookups.newest_translations(session, language=code, offset=o, limit=n))
 
     def resolve_stats(root, info):
         s = catalog_service.library_stats(info.context.session)
@@ -369,13 +344,12 @@ class Query(graphene.ObjectType):
                      by_form=[FormCount(form=f, works=n) for f, n in s.by_form])
 
 
-def _one(info, model, slug, id):
-    session = info.context.session
+def _one(info, find, slug, id):
     if (slug is None) == (id is None):
         raise bad_input("Pass exactly one of `slug` and `id`.")
     if id is not None:
-        return session.get(model, int_id(id))
-    return session.scalar(select(model).where(model.slug == slug))
+        return find(info.context.session, id=int_id(id))
+    return find(info.context.session, slug=slug)
 
 
 class Mutation(graphene.ObjectType):

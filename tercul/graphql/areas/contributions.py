@@ -4,7 +4,9 @@ from __future__ import annotations
 import graphene
 
 from ...services import contributions as service
-from ..core import UserError, bad_input, enum_value, int_id, run_mutation
+from ...services.reading import lookups
+from .. import loaders
+from ..core import bad_input, enum_value, int_id, service_mutation, user_errors_field
 from ..pagination import connection, connection_args, paginate_pages
 from .accounts import UserType
 from .catalog import TranslationType, WorkType
@@ -137,14 +139,10 @@ class ContributionType(graphene.ObjectType):
         return c.contributor
 
     def resolve_work(c, info):
-        from .. import loaders
-
         return loaders.work_by_id(info.context).load(c.work_id) if c.work_id else None
 
     def resolve_translation(c, info):
-        from ...models import Translation
-
-        return info.context.session.get(Translation, c.translation_id) if c.translation_id else None
+        return lookups.translation(info.context.session, c.translation_id) if c.translation_id else None
 
     def resolve_revisions(c, info):
         return c.revisions
@@ -239,7 +237,8 @@ class Query(graphene.ObjectType):
         raw = {}
         if filter:
             age = filter.get("older_than_days")
-            raw = {"language": filter.get("language"), "work": filter.get("work_slug"), "kind": enum_value(filter.get("kind")),
+            raw = {"language": filter.get("language"), "work": filter.get("work_slug"),
+                   "kind": enum_value(filter.get("kind")),
                    "age": str(age) if age is not None else None}
         filters, notices = service.clean_queue_filters({k: v for k, v in raw.items() if v is not None})
         if notices:
@@ -252,8 +251,7 @@ class Query(graphene.ObjectType):
         return paginate_pages(ContributionSummaryConnection, args, fetch)
 
 
-_ERRORS = graphene.List(graphene.NonNull(UserError), required=True,
-                        description="Problems with the input; empty when it worked.")
+_ERRORS = user_errors_field()
 
 
 class ContributionPayload(graphene.ObjectType):
@@ -285,44 +283,35 @@ class SubmitContributionInput(graphene.InputObjectType):
     draft = graphene.Boolean(description="Save as a draft instead of submitting (default false).")
 
 
-class SubmitContribution(graphene.Mutation):
-    """Propose a new translation, an edit, or a new work (verified contributors)."""
+def _submit(ctx, input):
+    submit = not input.get("draft")
+    kind = enum_value(input["kind"])
+    if kind == "new_translation":
+        if not input.get("work_slug"):
+            raise bad_input("Give `workSlug`.", "workSlug")
+        work = service.work_by_slug(ctx.session, input["work_slug"])
+        c = service.propose_translation(
+            ctx.session, ctx.user, work.id, language=input.get("language") or "", title=input.get("title") or "",
+            text=input["text"], translator=enum_value(input.get("translator")) or "self",
+            translator_name=input.get("translator_name"), source=input.get("source"), licence=input.get("licence"),
+            note=input.get("note"), submit=submit)
+    elif kind == "edit_translation":
+        if not input.get("translation_id"):
+            raise bad_input("Give `translationId`.", "translationId")
+        c = service.propose_edit(ctx.session, ctx.user, int_id(input["translation_id"], "translationId"),
+                                 text=input["text"], title=input.get("title"), note=input.get("note"), submit=submit)
+    else:
+        c = service.propose_work(
+            ctx.session, ctx.user, title=input.get("title") or "", language=input.get("language") or "",
+            form=input.get("form") or "", text=input["text"], author=input.get("author_slug"),
+            author_name=input.get("author_name"), date_from=input.get("date_from"), date_to=input.get("date_to"),
+            source=input.get("source"), licence=input.get("licence"), note=input.get("note"), submit=submit)
+    return {"contribution": c}
 
-    class Arguments:
-        input = SubmitContributionInput(required=True, description="The proposal.")
 
-    Output = ContributionPayload
-
-    def mutate(root, info, input):
-        ctx = info.context
-        submit = not input.get("draft")
-
-        def action():
-            kind = enum_value(input["kind"])
-            if kind == "new_translation":
-                if not input.get("work_slug"):
-                    raise bad_input("Give `workSlug`.", "workSlug")
-                work = service.work_by_slug(ctx.session, input["work_slug"])
-                c = service.propose_translation(
-                    ctx.session, ctx.user, work.id, language=input.get("language") or "",
-                    title=input.get("title") or "", text=input["text"], translator=enum_value(input.get("translator")) or "self",
-                    translator_name=input.get("translator_name"), source=input.get("source"),
-                    licence=input.get("licence"), note=input.get("note"), submit=submit)
-            elif kind == "edit_translation":
-                if not input.get("translation_id"):
-                    raise bad_input("Give `translationId`.", "translationId")
-                c = service.propose_edit(ctx.session, ctx.user, int_id(input["translation_id"], "translationId"), text=input["text"],
-                                         title=input.get("title"), note=input.get("note"), submit=submit)
-            else:
-                c = service.propose_work(
-                    ctx.session, ctx.user, title=input.get("title") or "", language=input.get("language") or "",
-                    form=input.get("form") or "", text=input["text"], author=input.get("author_slug"),
-                    author_name=input.get("author_name"), date_from=input.get("date_from"),
-                    date_to=input.get("date_to"), source=input.get("source"), licence=input.get("licence"),
-                    note=input.get("note"), submit=submit)
-            return {"contribution": c}
-
-        return run_mutation(ContributionPayload, action)
+SubmitContribution = service_mutation(
+    "SubmitContribution", "Propose a new translation, an edit, or a new work (verified contributors).",
+    ContributionPayload, {"input": SubmitContributionInput(required=True, description="The proposal.")}, _submit)
 
 
 def _expected(kwargs) -> dict:
@@ -330,71 +319,55 @@ def _expected(kwargs) -> dict:
             "expected_revision": kwargs.get("expected_revision")}
 
 
-_EXPECTED_STATUS = graphene.Argument(ContributionStatus, description="The status you saw; refused if it changed.")
-_EXPECTED_REVISION = graphene.Int(description="The revision number you saw; refused if a newer one exists.")
+def _id_and_expected(**more) -> dict:
+    """The arguments of a change to one contribution: its id, ``more``, and what the caller saw."""
+    return {"id": graphene.ID(required=True, description="The contribution."), **more,
+            "expected_status": graphene.Argument(ContributionStatus,
+                                                 description="The status you saw; refused if it changed."),
+            "expected_revision": graphene.Int(
+                description="The revision number you saw; refused if a newer one exists.")}
 
 
-class ReviseContribution(graphene.Mutation):
-    """Send a new revision of your contribution (after changes were requested, or while waiting)."""
-
-    class Arguments:
-        id = graphene.ID(required=True, description="The contribution.")
-        text = graphene.String(description="The new text (omit to keep it).")
-        title = graphene.String(description="A new title.")
-        comment = graphene.String(description="What changed, for the reviewers.")
-        draft = graphene.Boolean(description="Keep a draft as a draft (default false).")
-        expected_status = _EXPECTED_STATUS
-        expected_revision = _EXPECTED_REVISION
-
-    Output = ContributionPayload
-
-    def mutate(root, info, id, text=None, title=None, comment=None, draft=False, **kwargs):
-        ctx = info.context
-        changes = {"title": title} if title is not None else {}
-        return run_mutation(ContributionPayload, lambda: {"contribution": service.revise_contribution(
-            ctx.session, ctx.user, int_id(id), text=text, comment=comment, submit=not draft, **_expected(kwargs),
-            **changes)})
+def _revise(ctx, id, text=None, title=None, comment=None, draft=False, **kwargs):
+    changes = {"title": title} if title is not None else {}
+    return {"contribution": service.revise_contribution(
+        ctx.session, ctx.user, int_id(id), text=text, comment=comment, submit=not draft, **_expected(kwargs),
+        **changes)}
 
 
-class WithdrawContribution(graphene.Mutation):
-    """Take back your contribution; it stays in the history."""
-
-    class Arguments:
-        id = graphene.ID(required=True, description="The contribution.")
-        comment = graphene.String(description="Why, for the reviewers.")
-        expected_status = _EXPECTED_STATUS
-        expected_revision = _EXPECTED_REVISION
-
-    Output = ContributionPayload
-
-    def mutate(root, info, id, comment=None, **kwargs):
-        ctx = info.context
-        return run_mutation(ContributionPayload, lambda: {"contribution": service.withdraw_contribution(
-            ctx.session, ctx.user, int_id(id), comment=comment, **_expected(kwargs))})
+ReviseContribution = service_mutation(
+    "ReviseContribution", "Send a new revision of your contribution (after changes were requested, or while waiting).",
+    ContributionPayload, _id_and_expected(
+        text=graphene.String(description="The new text (omit to keep it)."),
+        title=graphene.String(description="A new title."),
+        comment=graphene.String(description="What changed, for the reviewers."),
+        draft=graphene.Boolean(description="Keep a draft as a draft (default false).")), _revise)
 
 
-def _decision(name: str, doc: str, comment_required: bool):
-    decide = {"approve": service.approve_contribution, "reject": service.reject_contribution,
-              "request_changes": service.request_changes}[name]
-
-    def mutate(root, info, id, comment=None, **kwargs):
-        ctx = info.context
-        return run_mutation(ContributionPayload, lambda: {"contribution": decide(
-            ctx.session, ctx.user, int_id(id), comment=comment, **_expected(kwargs))})
-
-    arguments = type("Arguments", (), {
-        "id": graphene.ID(required=True, description="The contribution."),
-        "comment": graphene.String(required=comment_required,
-                                   description="For the contributor" + (" (required)." if comment_required else ".")),
-        "expected_status": _EXPECTED_STATUS, "expected_revision": _EXPECTED_REVISION})
-    return type(f"{name.title().replace('_', '')}Contribution", (graphene.Mutation,), {
-        "__doc__": doc, "Arguments": arguments, "Output": ContributionPayload, "mutate": mutate})
+def _acting_on_one(name: str, doc: str, act, comment: graphene.String):
+    """A mutation that calls ``act(session, actor, id, comment=..., expected...)``."""
+    return service_mutation(name, doc, ContributionPayload, _id_and_expected(comment=comment),
+                            lambda ctx, id, comment=None, **kwargs: {"contribution": act(
+                                ctx.session, ctx.user, int_id(id), comment=comment, **_expected(kwargs))})
 
 
-ApproveContribution = _decision("approve", "Approve and publish a pending contribution (reviewers; not your own).",
-                                False)
-RejectContribution = _decision("reject", "Decline a contribution for good, saying why (reviewers).", True)
-RequestChanges = _decision("request_changes", "Send a contribution back with what to change (reviewers).", True)
+def _for_contributor(required: bool) -> graphene.String:
+    return graphene.String(required=required,
+                           description="For the contributor" + (" (required)." if required else "."))
+
+
+WithdrawContribution = _acting_on_one(
+    "WithdrawContribution", "Take back your contribution; it stays in the history.", service.withdraw_contribution,
+    graphene.String(description="Why, for the reviewers."))
+ApproveContribution = _acting_on_one(
+    "ApproveContribution", "Approve and publish a pending contribution (reviewers; not your own).",
+    service.approve_contribution, _for_contributor(False))
+RejectContribution = _acting_on_one(
+    "RejectContribution", "Decline a contribution for good, saying why (reviewers).", service.reject_contribution,
+    _for_contributor(True))
+RequestChanges = _acting_on_one(
+    "RequestChangesContribution", "Send a contribution back with what to change (reviewers).",
+    service.request_changes, _for_contributor(True))
 
 
 class Mutation(graphene.ObjectType):

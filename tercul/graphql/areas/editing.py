@@ -5,11 +5,10 @@ import graphene
 from flask import current_app
 
 from ...services import editing
-from ..core import UserError, enum_value, int_id, run_mutation
+from ..core import enum_value, int_id, service_mutation, user_errors_field
 from .catalog import AuthorType, Form, TranslationType, WorkType
 
-_ERRORS = graphene.List(graphene.NonNull(UserError), required=True,
-                        description="Problems with the input; empty when it worked.")
+_ERRORS = user_errors_field()
 
 
 class AuthorInput(graphene.InputObjectType):
@@ -89,134 +88,82 @@ def _work_input(data) -> editing.WorkInput:
         text=data.get("text"))
 
 
-def _deletion(name: str, delete, doc: str, what: str):
-    """A delete mutation: ``delete(session, actor, id)`` from the editing service."""
-
-    def mutate(root, info, id):
-        ctx = info.context
-
-        def action():
-            delete(ctx.session, ctx.user, int_id(id))
-            return {"ok": True}
-
-        return run_mutation(DeletePayload, action)
-
-    arguments = type("Arguments", (), {"id": graphene.ID(required=True, description=f"The {what}.")})
-    return type(name, (graphene.Mutation,), {"__doc__": doc, "Arguments": arguments, "Output": DeletePayload,
-                                             "mutate": mutate})
-
-
 def _max() -> int:
     return current_app.config["TEXT_MAX_BYTES"]
 
 
-class CreateAuthor(graphene.Mutation):
-    """Add an author (reviewers and admins)."""
-
-    class Arguments:
-        input = AuthorInput(required=True, description="The author's facts.")
-
-    Output = AuthorPayload
-
-    def mutate(root, info, input):
-        ctx = info.context
-        return run_mutation(AuthorPayload, lambda: {"author": editing.save_author(ctx.session, ctx.user,
-                                                                                   _author_input(input))})
+def _id(what: str) -> graphene.ID:
+    return graphene.ID(required=True, description=f"The {what}.")
 
 
-class UpdateAuthor(graphene.Mutation):
-    """Correct an author's facts (reviewers and admins)."""
+def _deletion(name: str, delete, doc: str, what: str):
+    """A delete mutation: ``delete(session, actor, id)`` from the editing service."""
 
-    class Arguments:
-        id = graphene.ID(required=True, description="The author.")
-        input = AuthorInput(required=True, description="The author's facts (all of them).")
+    def run(ctx, id):
+        delete(ctx.session, ctx.user, int_id(id))
+        return {"ok": True}
 
-    Output = AuthorPayload
+    return service_mutation(name, doc, DeletePayload, {"id": _id(what)}, run)
 
-    def mutate(root, info, id, input):
-        ctx = info.context
-        return run_mutation(AuthorPayload, lambda: {"author": editing.save_author(
-            ctx.session, ctx.user, _author_input(input), author_id=int_id(id))})
 
+CreateAuthor = service_mutation(
+    "CreateAuthor", "Add an author (reviewers and admins).", AuthorPayload,
+    {"input": AuthorInput(required=True, description="The author's facts.")},
+    lambda ctx, input: {"author": editing.save_author(ctx.session, ctx.user, _author_input(input))})
+
+UpdateAuthor = service_mutation(
+    "UpdateAuthor", "Correct an author's facts (reviewers and admins).", AuthorPayload,
+    {"id": _id("author"), "input": AuthorInput(required=True, description="The author's facts (all of them).")},
+    lambda ctx, id, input: {"author": editing.save_author(ctx.session, ctx.user, _author_input(input),
+                                                          author_id=int_id(id))})
 
 DeleteAuthor = _deletion("DeleteAuthor", editing.delete_author, "Delete an author who has no works (admins).",
                          "author")
 
+CreateWork = service_mutation(
+    "CreateWork",
+    "Add a work with its text (reviewers and admins; contributors propose works through `submitContribution`).",
+    WorkPayload, {"input": WorkInput(required=True, description="The work's facts and text.")},
+    lambda ctx, input: {"work": editing.save_work(ctx.session, ctx.user, _work_input(input), max_bytes=_max())})
 
-class CreateWork(graphene.Mutation):
-    """Add a work with its text (reviewers and admins; contributors propose works through `submitContribution`)."""
-
-    class Arguments:
-        input = WorkInput(required=True, description="The work's facts and text.")
-
-    Output = WorkPayload
-
-    def mutate(root, info, input):
-        ctx = info.context
-        return run_mutation(WorkPayload, lambda: {"work": editing.save_work(
-            ctx.session, ctx.user, _work_input(input), max_bytes=_max())})
-
-
-class UpdateWork(graphene.Mutation):
-    """Correct a work's facts, or give its original a new revision (reviewers and admins)."""
-
-    class Arguments:
-        id = graphene.ID(required=True, description="The work.")
-        input = WorkInput(required=True, description="The work's facts (all of them); `text` only to change it.")
-
-    Output = WorkPayload
-
-    def mutate(root, info, id, input):
-        ctx = info.context
-        return run_mutation(WorkPayload, lambda: {"work": editing.save_work(
-            ctx.session, ctx.user, _work_input(input), work_id=int_id(id), max_bytes=_max())})
-
+UpdateWork = service_mutation(
+    "UpdateWork", "Correct a work's facts, or give its original a new revision (reviewers and admins).", WorkPayload,
+    {"id": _id("work"),
+     "input": WorkInput(required=True, description="The work's facts (all of them); `text` only to change it.")},
+    lambda ctx, id, input: {"work": editing.save_work(ctx.session, ctx.user, _work_input(input),
+                                                      work_id=int_id(id), max_bytes=_max())})
 
 DeleteWork = _deletion("DeleteWork", editing.delete_work, "Delete a work with its texts and translations (admins).",
                        "work")
 
+CreateTranslation = service_mutation(
+    "CreateTranslation",
+    "Publish a translation directly, e.g. a public-domain text with its source (reviewers and admins;\n"
+    "    contributors propose translations through `submitContribution`).",
+    TranslationPayload,
+    {"work_id": graphene.ID(required=True, description="The work translated."),
+     "language": graphene.String(required=True, description="ISO 639 code."),
+     "title": graphene.String(required=True, description="Title in the translation's language."),
+     "text": graphene.String(required=True, description="Plain text, shaped like the original."),
+     "translator_name": graphene.String(description="The translator's name."),
+     "source": graphene.String(description="Where the text comes from."),
+     "licence": graphene.String(description="Licence or copyright status.")},
+    lambda ctx, work_id, **fields: {"translation": editing.create_translation(
+        ctx.session, ctx.user, int_id(work_id, "workId"), **fields, max_bytes=_max())})
 
-class CreateTranslation(graphene.Mutation):
-    """Publish a translation directly, e.g. a public-domain text with its source (reviewers and admins;
-    contributors propose translations through `submitContribution`)."""
-
-    class Arguments:
-        work_id = graphene.ID(required=True, description="The work translated.")
-        language = graphene.String(required=True, description="ISO 639 code.")
-        title = graphene.String(required=True, description="Title in the translation's language.")
-        text = graphene.String(required=True, description="Plain text, shaped like the original.")
-        translator_name = graphene.String(description="The translator's name.")
-        source = graphene.String(description="Where the text comes from.")
-        licence = graphene.String(description="Licence or copyright status.")
-
-    Output = TranslationPayload
-
-    def mutate(root, info, work_id, language, title, text, translator_name=None, source=None, licence=None):
-        ctx = info.context
-        return run_mutation(TranslationPayload, lambda: {"translation": editing.create_translation(
-            ctx.session, ctx.user, int_id(work_id, "workId"), language=language, title=title, text=text,
-            translator_name=translator_name, source=source, licence=licence, max_bytes=_max())})
-
-
-class UpdateTranslation(graphene.Mutation):
-    """Correct a translation's facts or (un)publish it (reviewers and admins). Its text changes
-    through an edit contribution (`submitContribution` with kind EDIT_TRANSLATION)."""
-
-    class Arguments:
-        id = graphene.ID(required=True, description="The translation.")
-        title = graphene.String(description="New title.")
-        translator_name = graphene.String(description="The named translator.")
-        source = graphene.String(description="Where the text comes from.")
-        licence = graphene.String(description="Licence or copyright status.")
-        published = graphene.Boolean(description="Publish (true) or withdraw from readers (false).")
-
-    Output = TranslationPayload
-
-    def mutate(root, info, id, **fields):
-        ctx = info.context
-        return run_mutation(TranslationPayload, lambda: {"translation": editing.update_translation(
-            ctx.session, ctx.user, int_id(id), **fields)})
-
+UpdateTranslation = service_mutation(
+    "UpdateTranslation",
+    "Correct a translation's facts or (un)publish it (reviewers and admins). Its text changes\n"
+    "    through an edit contribution (`submitContribution` with kind EDIT_TRANSLATION).",
+    TranslationPayload,
+    {"id": _id("translation"),
+     "title": graphene.String(description="New title."),
+     "translator_name": graphene.String(description="The named translator."),
+     "source": graphene.String(description="Where the text comes from."),
+     "licence": graphene.String(description="Licence or copyright status."),
+     "published": graphene.Boolean(description="Publish (true) or withdraw from readers (false).")},
+    lambda ctx, id, **fields: {"translation": editing.update_translation(ctx.session, ctx.user, int_id(id),
+                                                                         **fields)})
 
 DeleteTranslation = _deletion("DeleteTranslation", editing.delete_translation,
                               "Delete a translation and its revisions (admins).", "translation")
