@@ -47,7 +47,12 @@ services:
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-test: setup services browser
+# Debian's Prometheus (prometheus, promtool) for the metrics scrape and alert-rule tests
+prometheus:
+	@test -x /usr/bin/prometheus -a -x /usr/bin/promtool || (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null)
+
+test: setup services browser prometheus
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 

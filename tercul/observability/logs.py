@@ -46,8 +46,8 @@ _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"), "[email]"),
     # random-looking path segments or words (reset/verification tokens): 24+ URL-safe
     # characters mixing upper case, lower case and digits
-    (re.compile(r"(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_.-]*[A-Z])(?=[A-Za-z0-9_.-]*[a-z])(?=[A-Za-z0-9_.-]*[0-9])"
-                r"[A-Za-z0-9_.-]{24,}"), "[token]"),
+    (re.compile(r"(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*[A-Z])(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[0-9])"
+                r"[A-Za-z0-9_-]{24,}"), "[token]"),
 ]
 
 

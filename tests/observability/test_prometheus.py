@@ -107,6 +107,9 @@ def test_rules_pass_promtool_check_and_tests():
     tests = subprocess.run([PROMTOOL, "test", "rules", "rules_test.yml"], cwd=RULES, capture_output=True, text=True)
     assert tests.returncode == 0, tests.stdout + tests.stderr
     assert "SUCCESS" in tests.stdout + tests.stderr
+    config = subprocess.run([PROMTOOL, "check", "config", str(RULES / "prometheus.yml")], capture_output=True,
+                            text=True)
+    assert config.returncode == 0, config.stdout + config.stderr
 
 
 def test_the_dashboard_covers_the_golden_signals_the_outbox_and_search():
