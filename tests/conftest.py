@@ -10,6 +10,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, text
 
@@ -104,9 +106,33 @@ def _fresh_rate_limits(request):
     yield
 
 
+class RequestPerContextClient(FlaskClient):
+    """Runs each request in an app context of its own, as a server does.
+
+    Inside the test's app context (the ``session`` fixture's) Flask would reuse that
+    context, so ``g`` (Flask-Login's user, the CSRF token, caches kept in ``g``) would
+    leak from one request into the next. Each request gets its own context and so its
+    own ``db.session``, bound to the test's rolled-back connection like the test's
+    session. The test's pending changes are flushed first, so that the request sees
+    them, and the test's objects are expired afterwards, so that it reads what the
+    request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        test_session = db.session if has_app_context() else None
+        if test_session is not None:
+            test_session.flush()
+        try:
+            with self.application.app_context():
+                return super().open(*args, **kwargs)
+        finally:
+            if test_session is not None:
+                test_session.expire_all()
+
+
 @pytest.fixture
 def client(app, session):
-    return app.test_client()
+    return RequestPerContextClient(app, app.response_class, use_cookies=True)
 
 
 @pytest.fixture

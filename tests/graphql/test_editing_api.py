@@ -32,8 +32,8 @@ def test_editor_creates_and_revises_a_work_admin_deletes(gql, session):
                      {"id": work["id"], "input": {**work_input, "text": "lamps on the water\nropes\n\nthe tide"}},
                      headers=bearer(session, editor))
     assert updated["data"]["updateWork"]["work"]["text"]["revision"] == 2
-    row = session.scalar(select(Work).where(Work.slug == "night-harbour"))
-    assert len(session.scalars(select(TextRevision).where(TextRevision.work_id == row.id)).all()) == 2
+    row_id = session.scalar(select(Work.id).where(Work.slug == "night-harbour"))
+    assert len(session.scalars(select(TextRevision).where(TextRevision.work_id == row_id)).all()) == 2
     _, not_admin = gql('mutation($id: ID!) { deleteWork(id: $id) { ok } }', {"id": work["id"]},
                        headers=bearer(session, editor))
     assert not_admin["errors"][0]["extensions"]["code"] == "FORBIDDEN"
@@ -41,7 +41,7 @@ def test_editor_creates_and_revises_a_work_admin_deletes(gql, session):
                      headers=bearer(session, admin))
     assert deleted["data"]["deleteWork"] == {"ok": True, "errors": []}
     assert session.scalar(select(Work).where(Work.slug == "night-harbour")) is None
-    assert session.scalar(select(OutboxEntry).where(OutboxEntry.entity == "work", OutboxEntry.entity_id == row.id,
+    assert session.scalar(select(OutboxEntry).where(OutboxEntry.entity == "work", OutboxEntry.entity_id == row_id,
                                                     OutboxEntry.payload["deleted"].as_boolean())) is not None
     assert author.id
 
