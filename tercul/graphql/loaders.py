@@ -32,40 +32,27 @@ def then(future: SyncFuture, fn: Callable):
     return chained
 
 
-def _loader(ctx: Context, name: str, batch: Callable) -> SyncDataLoader:
-    """This request's loader ``name``, calling ``batch(session, keys)``."""
-    return ctx.loader(name, lambda: SyncDataLoader(lambda keys: batch(ctx.session, keys)))
+def _per_request(name: str, batch: Callable):
+    """``loader(ctx)``: this request's DataLoader ``name``, calling ``batch(session, keys)``."""
+    def loader(ctx: Context) -> SyncDataLoader:
+        return ctx.loader(name, lambda: SyncDataLoader(lambda keys: batch(ctx.session, keys)))
+
+    loader.__name__ = name
+    return loader
 
 
-def authors_of_work(ctx: Context) -> SyncDataLoader:
-    return _loader(ctx, "authors_of_work", lookups.authors_of_works)
-
-
-def translations_of_work(ctx: Context) -> SyncDataLoader:
-    return _loader(ctx, "translations_of_work", lookups.published_translations_of_works)
-
-
-def works_of_author(ctx: Context) -> SyncDataLoader:
-    return _loader(ctx, "works_of_author", lookups.works_of_authors)
+authors_of_work = _per_request("authors_of_work", lookups.authors_of_works)
+translations_of_work = _per_request("translations_of_work", lookups.published_translations_of_works)
+works_of_author = _per_request("works_of_author", lookups.works_of_authors)
+work_by_id = _per_request("work_by_id", lookups.works_by_ids)
+user_by_id = _per_request("user_by_id", lookups.users_by_ids)
+parts_of_work = _per_request("parts_of_work", lookups.parts_of_works)
+# translation id -> True when its text was made from an older revision of the original
+translation_outdated = _per_request("translation_outdated", lookups.translations_outdated)
+_genres_of_work = _per_request("genres_of_work", lambda session, ids: lookups.terms_of_works(session, ids, "genres"))
+_tags_of_work = _per_request("tags_of_work", lambda session, ids: lookups.terms_of_works(session, ids, "tags"))
 
 
 def terms_of_work(ctx: Context, kind: str) -> SyncDataLoader:
     """Genres (``kind`` "genres") or tags ("tags") of works."""
-    return _loader(ctx, f"{kind}_of_work", lambda session, ids: lookups.terms_of_works(session, ids, kind))
-
-
-def work_by_id(ctx: Context) -> SyncDataLoader:
-    return _loader(ctx, "work_by_id", lookups.works_by_ids)
-
-
-def user_by_id(ctx: Context) -> SyncDataLoader:
-    return _loader(ctx, "user_by_id", lookups.users_by_ids)
-
-
-def parts_of_work(ctx: Context) -> SyncDataLoader:
-    return _loader(ctx, "parts_of_work", lookups.parts_of_works)
-
-
-def translation_outdated(ctx: Context) -> SyncDataLoader:
-    """Translation id -> True when its text was made from an older revision of the original."""
-    return _loader(ctx, "translation_outdated", lookups.translations_outdated)
+    return (_genres_of_work if kind == "genres" else _tags_of_work)(ctx)

@@ -25,6 +25,14 @@ def _invalidate() -> None:
     invalidate_library()
 
 
+def _existing(session: Session, model, row_id: int):
+    """The author, work or translation with ``row_id``, or :class:`NotFound`."""
+    found = session.get(model, row_id)
+    if found is None:
+        raise NotFound(f"There is no such {model.__name__.lower()}.")
+    return found
+
+
 @dataclass
 class AuthorInput:
     name: str
@@ -40,9 +48,7 @@ def save_author(session: Session, actor: User | None, data: AuthorInput, *, auth
     """Create an author, or update the one with ``author_id`` (editors)."""
     require_reviewer(actor)
     if author_id is not None:
-        author = session.get(Author, author_id)
-        if author is None:
-            raise NotFound("There is no such author.")
+        author = _existing(session, Author, author_id)
         slug = author.slug
     else:
         slug = data.slug or catalog.make_slug(data.name or "")
@@ -59,9 +65,7 @@ def save_author(session: Session, actor: User | None, data: AuthorInput, *, auth
 def delete_author(session: Session, actor: User | None, author_id: int) -> None:
     """Delete an author who has no works (admins)."""
     require_admin(actor)
-    author = session.get(Author, author_id)
-    if author is None:
-        raise NotFound("There is no such author.")
+    author = _existing(session, Author, author_id)
     from ..models import WorkAuthor
 
     if session.scalar(select(WorkAuthor.work_id).where(WorkAuthor.author_id == author_id).limit(1)):
@@ -95,9 +99,7 @@ def save_work(session: Session, actor: User | None, data: WorkInput, *, work_id:
     """Create a work, or update the one with ``work_id`` (editors); a changed text is a new revision."""
     editor = require_reviewer(actor)
     if work_id is not None:
-        work = session.get(Work, work_id)
-        if work is None:
-            raise NotFound("There is no such work.")
+        work = _existing(session, Work, work_id)
         slug = work.slug
     else:
         slug = data.slug or catalog.make_slug(data.title or "")
@@ -125,9 +127,7 @@ def save_work(session: Session, actor: User | None, data: WorkInput, *, work_id:
 def delete_work(session: Session, actor: User | None, work_id: int) -> None:
     """Delete a work with its texts and translations (admins); the index forgets it."""
     require_admin(actor)
-    work = session.get(Work, work_id)
-    if work is None:
-        raise NotFound("There is no such work.")
+    work = _existing(session, Work, work_id)
     if session.scalar(select(Work.id).where(Work.parent_id == work_id).limit(1)):
         raise Conflict("This work contains other works: delete or move them first.")
     translation_ids = list(session.scalars(select(Translation.id).where(Translation.work_id == work_id)))
@@ -146,9 +146,7 @@ def create_translation(session: Session, actor: User | None, work_id: int, *, la
 
     Contributors propose translations through a contribution instead."""
     editor = require_reviewer(actor)
-    work = session.get(Work, work_id)
-    if work is None:
-        raise NotFound("There is no such work.")
+    work = _existing(session, Work, work_id)
     if work.current_revision_id is None:
         raise Invalid("work", "This work has no text of its own to translate (it is a collection).")
     check_body(text, max_bytes)
@@ -170,9 +168,7 @@ def update_translation(session: Session, actor: User | None, translation_id: int
     """Correct a translation's facts or (un)publish it (editors). Its text changes
     through an edit contribution, so that every text change is reviewed."""
     require_reviewer(actor)
-    translation = session.get(Translation, translation_id)
-    if translation is None:
-        raise NotFound("There is no such translation.")
+    translation = _existing(session, Translation, translation_id)
     if title is not None:
         if not title.strip():
             raise Invalid("title", "A translation needs a title.")
@@ -196,9 +192,7 @@ def update_translation(session: Session, actor: User | None, translation_id: int
 def delete_translation(session: Session, actor: User | None, translation_id: int) -> None:
     """Delete a translation and its revisions (admins)."""
     require_admin(actor)
-    translation = session.get(Translation, translation_id)
-    if translation is None:
-        raise NotFound("There is no such translation.")
+    translation = _existing(session, Translation, translation_id)
     work_id = translation.work_id
     session.delete(translation)
     session.flush()

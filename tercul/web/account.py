@@ -73,6 +73,16 @@ def _link_invalid(error: Invalid, kind: str):
     return render_template("account/link_invalid.html", message=error.message, kind=kind, form=SubmitForm()), 400
 
 
+def _follow_link(confirm, token: str, kind: str, template: str):
+    """A link from a mail: ``confirm(session, token)`` gives the user, shown with ``template``."""
+    try:
+        user = confirm(db.session, token)
+    except Invalid as error:
+        return _link_invalid(error, kind)
+    db.session.commit()
+    return render_template(template, user=user)
+
+
 def _safe_next(target: str | None) -> str | None:
     """A path on this site to go back to after login, or None (no open redirects)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -130,12 +140,7 @@ def mail_sent():
 @bp.get("/account/verify/<token>")
 def verify_email(token: str):
     """Follow the link from the verification mail."""
-    try:
-        user = accounts.verify_email(db.session, token)
-    except Invalid as error:
-        return _link_invalid(error, "verify")
-    db.session.commit()
-    return render_template("account/verified.html", user=user)
+    return _follow_link(accounts.verify_email, token, "verify", "account/verified.html")
 
 
 @bp.route("/account/verify/resend", methods=["GET", "POST"])
@@ -268,12 +273,7 @@ def change_email():
 @bp.get("/account/email/confirm/<token>")
 def confirm_email(token: str):
     """Follow the link sent to a new address."""
-    try:
-        user = accounts.confirm_email_change(db.session, token)
-    except Invalid as error:
-        return _link_invalid(error, "email_change")
-    db.session.commit()
-    return render_template("account/email_confirmed.html", user=user)
+    return _follow_link(accounts.confirm_email_change, token, "email_change", "account/email_confirmed.html")
 
 
 @bp.route("/account/profile", methods=["GET", "POST"])

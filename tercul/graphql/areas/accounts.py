@@ -8,7 +8,7 @@ import graphene
 from ...services import accounts, tokens
 from ...services.errors import Invalid
 from .. import ratelimit
-from ..core import UserError, run_mutation
+from ..core import service_mutation, user_errors_field
 
 if TYPE_CHECKING:
     from ...models import User
@@ -78,8 +78,7 @@ class Query(graphene.ObjectType):
 
 # --- mutations ---------------------------------------------------------------------------
 
-_ERRORS = graphene.List(graphene.NonNull(UserError), required=True,
-                        description="Problems with the input; empty when it worked.")
+_ERRORS = user_errors_field()
 
 
 class TokensPayload(graphene.ObjectType):
@@ -112,142 +111,90 @@ class UserPayload(graphene.ObjectType):
     errors = _ERRORS
 
 
-class Register(graphene.Mutation):
-    """Create an account; a verification link is mailed. The answer is the same whether or
-    not the address already had an account."""
-
-    class Arguments:
-        email = graphene.String(required=True, description="Email address.")
-        password = graphene.String(required=True, description="8 to 128 characters; not a common password.")
-        display_name = graphene.String(required=True, description="Name shown on the site.")
-
-    Output = OkPayload
-
-    def mutate(root, info, email, password, display_name):
-        ctx = info.context
-        ratelimit.hit("register-ip", ctx.config["RATELIMIT_REGISTER_IP"], ctx.client_ip)
-        ratelimit.hit("register-account", ctx.config["RATELIMIT_REGISTER_ACCOUNT"], email.strip().lower())
-
-        def action():
-            accounts.register(ctx.session, email=email, password=password, display_name=display_name)
-            return {"ok": True}
-
-        return run_mutation(OkPayload, action)
+def _text(description: str) -> graphene.String:
+    return graphene.String(required=True, description=description)
 
 
-class Login(graphene.Mutation):
-    """Check an email and password and return a new pair of tokens.
-
-    Failed calls count against the login limits of the form, aliases included."""
-
-    class Arguments:
-        email = graphene.String(required=True, description="Email address.")
-        password = graphene.String(required=True, description="Password.")
-
-    Output = TokensPayload
-
-    def mutate(root, info, email, password):
-        ctx = info.context
-        ratelimit.check_login(ctx.client_ip, email)  # the same limits as the login form
-
-        def action():
-            try:
-                user = accounts.authenticate(ctx.session, email, password)
-            except Invalid:
-                ratelimit.count_failed_login(ctx.client_ip, email)
-                raise
-            return _tokens(tokens.issue_tokens(ctx.session, user), user)
-
-        return run_mutation(TokensPayload, action)
+_NEW_PASSWORD = "8 to 128 characters; not a common password."
+_MAIL_TOKEN = "The token from the link in the mail."
 
 
-class RefreshToken(graphene.Mutation):
-    """Exchange a refresh token for a new pair. A refresh token works once: presenting a
-    used one revokes every token issued from the same login."""
-
-    class Arguments:
-        refresh_token = graphene.String(required=True, description="The refresh token.")
-
-    Output = TokensPayload
-
-    def mutate(root, info, refresh_token):
-        ctx = info.context
-
-        def action():
-            pair = tokens.refresh_tokens(ctx.session, refresh_token)
-            return _tokens(pair, tokens.user_for_access_token(ctx.session, pair.access_token))
-
-        return run_mutation(TokensPayload, action)
+def _register(ctx, email, password, display_name):
+    ratelimit.hit("register-ip", ctx.config["RATELIMIT_REGISTER_IP"], ctx.client_ip)
+    ratelimit.hit("register-account", ctx.config["RATELIMIT_REGISTER_ACCOUNT"], email.strip().lower())
+    accounts.register(ctx.session, email=email, password=password, display_name=display_name)
+    return {"ok": True}
 
 
-class Logout(graphene.Mutation):
-    """Revoke the tokens of one login (its refresh token and the access tokens issued with it)."""
-
-    class Arguments:
-        refresh_token = graphene.String(required=True, description="The refresh token of the login to end.")
-
-    Output = OkPayload
-
-    def mutate(root, info, refresh_token):
-        ctx = info.context
-
-        def action():
-            tokens.revoke_token(ctx.session, refresh_token)
-            return {"ok": True}
-
-        return run_mutation(OkPayload, action)
+Register = service_mutation(
+    "Register", "Create an account; a verification link is mailed. The answer is the same whether or\n"
+    "    not the address already had an account.", OkPayload,
+    {"email": _text("Email address."), "password": _text(_NEW_PASSWORD),
+     "display_name": _text("Name shown on the site.")}, _register)
 
 
-class VerifyEmail(graphene.Mutation):
-    """Confirm an email address with the token from the verification mail."""
-
-    class Arguments:
-        token = graphene.String(required=True, description="The token from the link in the mail.")
-
-    Output = UserPayload
-
-    def mutate(root, info, token):
-        ctx = info.context
-        return run_mutation(UserPayload, lambda: {"user": accounts.verify_email(ctx.session, token)})
+def _login(ctx, email, password):
+    ratelimit.check_login(ctx.client_ip, email)  # the same limits as the login form
+    try:
+        user = accounts.authenticate(ctx.session, email, password)
+    except Invalid:
+        ratelimit.count_failed_login(ctx.client_ip, email)
+        raise
+    return _tokens(tokens.issue_tokens(ctx.session, user), user)
 
 
-class RequestPasswordReset(graphene.Mutation):
-    """Mail a password reset link if the address has an account (the answer is the same either way)."""
-
-    class Arguments:
-        email = graphene.String(required=True, description="Email address of the account.")
-
-    Output = OkPayload
-
-    def mutate(root, info, email):
-        ctx = info.context
-        ratelimit.hit("reset-ip", ctx.config["RATELIMIT_RESET_IP"], ctx.client_ip)
-        ratelimit.hit("reset-account", ctx.config["RATELIMIT_RESET_ACCOUNT"], email.strip().lower())
-
-        def action():
-            accounts.request_password_reset(ctx.session, email)
-            return {"ok": True}
-
-        return run_mutation(OkPayload, action)
+Login = service_mutation(
+    "Login", "Check an email and password and return a new pair of tokens.\n\n"
+    "    Failed calls count against the login limits of the form, aliases included.", TokensPayload,
+    {"email": _text("Email address."), "password": _text("Password.")}, _login)
 
 
-class ResetPassword(graphene.Mutation):
-    """Set a new password with the token from the reset mail (single use); ends every session."""
+def _refresh(ctx, refresh_token):
+    pair = tokens.refresh_tokens(ctx.session, refresh_token)
+    return _tokens(pair, tokens.user_for_access_token(ctx.session, pair.access_token))
 
-    class Arguments:
-        token = graphene.String(required=True, description="The token from the link in the mail.")
-        new_password = graphene.String(required=True, description="8 to 128 characters; not a common password.")
 
-    Output = OkPayload
+RefreshToken = service_mutation(
+    "RefreshToken", "Exchange a refresh token for a new pair. A refresh token works once: presenting a\n"
+    "    used one revokes every token issued from the same login.", TokensPayload,
+    {"refresh_token": _text("The refresh token.")}, _refresh)
 
-    def mutate(root, info, token, new_password):
-        ctx = info.context
 
-        def action():
-            accounts.reset_password(ctx.session, token, new_password)
-            return {"ok": True}
+def _logout(ctx, refresh_token):
+    tokens.revoke_token(ctx.session, refresh_token)
+    return {"ok": True}
 
-        return run_mutation(OkPayload, action)
+
+Logout = service_mutation(
+    "Logout", "Revoke the tokens of one login (its refresh token and the access tokens issued with it).", OkPayload,
+    {"refresh_token": _text("The refresh token of the login to end.")}, _logout)
+
+VerifyEmail = service_mutation(
+    "VerifyEmail", "Confirm an email address with the token from the verification mail.", UserPayload,
+    {"token": _text(_MAIL_TOKEN)}, lambda ctx, token: {"user": accounts.verify_email(ctx.session, token)})
+
+
+def _request_reset(ctx, email):
+    ratelimit.hit("reset-ip", ctx.config["RATELIMIT_RESET_IP"], ctx.client_ip)
+    ratelimit.hit("reset-account", ctx.config["RATELIMIT_RESET_ACCOUNT"], email.strip().lower())
+    accounts.request_password_reset(ctx.session, email)
+    return {"ok": True}
+
+
+RequestPasswordReset = service_mutation(
+    "RequestPasswordReset",
+    "Mail a password reset link if the address has an account (the answer is the same either way).", OkPayload,
+    {"email": _text("Email address of the account.")}, _request_reset)
+
+
+def _reset(ctx, token, new_password):
+    accounts.reset_password(ctx.session, token, new_password)
+    return {"ok": True}
+
+
+ResetPassword = service_mutation(
+    "ResetPassword", "Set a new password with the token from the reset mail (single use); ends every session.",
+    OkPayload, {"token": _text(_MAIL_TOKEN), "new_password": _text(_NEW_PASSWORD)}, _reset)
 
 
 class Mutation(graphene.ObjectType):
