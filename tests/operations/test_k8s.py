@@ -68,6 +68,7 @@ def test_web_has_probes_resources_hpa_and_pdb(rendered):
     deployments = by_kind(objects, "Deployment")
     web = deployments["tercul-web"]
     container = web["spec"]["template"]["spec"]["containers"][0]
+    assert "gunicorn -c python:tercul.observability.gunicorn_conf" in container["command"][-1]
     assert container["readinessProbe"]["httpGet"]["path"] == "/ready"
     assert container["livenessProbe"]["httpGet"]["path"] == "/health"
     assert container["resources"]["requests"]["cpu"] and container["resources"]["limits"]["memory"]
@@ -88,7 +89,7 @@ def test_web_has_probes_resources_hpa_and_pdb(rendered):
 def test_worker_is_a_deployment_of_its_own(rendered):
     name, objects = rendered
     worker = by_kind(objects, "Deployment")["tercul-worker"]
-    assert worker["spec"]["template"]["spec"]["containers"][0]["command"][:2] == ["tercul", "worker"]
+    assert "exec tercul worker" in worker["spec"]["template"]["spec"]["containers"][0]["command"][-1]
     assert worker["spec"]["replicas"] == (2 if name == "prod" else 1)
     assert "tercul-worker" not in {h["spec"]["scaleTargetRef"]["name"]
                                    for h in by_kind(objects, "HorizontalPodAutoscaler").values()}
