@@ -7,7 +7,7 @@ PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-sqlite test-postgres services browser demo bench bench-search clean
+.PHONY: setup run test test-sqlite test-postgres coverage services browser demo bench bench-search clean
 
 setup: $(VENV)/.deps static/vendor/.stamp
 	@$(BIN)/tercul demo --download-only >/dev/null
@@ -63,6 +63,11 @@ test-sqlite:
 test-postgres:
 	@echo "== tests on PostgreSQL ($(TEST_DATABASE_URL)) =="
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# line coverage of tercul/ over the whole suite on SQLite: each file's figure, then the total
+coverage: setup services browser
+	env -u TEST_DATABASE_URL COVERAGE_FILE=.cache/coverage $(BIN)/python -m pytest --cov=tercul \
+	  --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 # load generator for the benchmarks (Debian's wrk)
 bench: setup
