@@ -58,6 +58,9 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     from .observability import init_app as init_observability
 
     init_observability(app)  # logs, traces, metrics, /health and /ready
+    from .rate_tiers import init_rate_tiers
+
+    init_rate_tiers(app)  # after the request timers, so that metrics and logs count its 429s
     return app
 
 
@@ -78,9 +81,6 @@ def _init_extensions(app: Flask) -> None:
 
     init_security(app)
     init_login(app)
-    from .rate_tiers import init_rate_tiers
-
-    init_rate_tiers(app)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():

@@ -142,8 +142,7 @@ def note_graphql(key: str) -> None:
 
 
 def init_rate_tiers(app: Flask) -> None:
-    # first of all request hooks: a flood of posts without a CSRF token counts too
-    app.before_request_funcs.setdefault(None, []).insert(0, _limit_request)
+    app.before_request(_limit_request)
     app.after_request(_add_headers)
 
 

@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from contribution_helpers import login, page_client
+from contribution_helpers import csrf, login, page_client
 from factories import UserFactory
 from tercul.rate_tiers import tier_of
 
@@ -74,9 +74,21 @@ def test_a_search_flood_leaves_the_read_tier_alone(client, limits):
 
 def test_writes_count_in_their_own_tier(app, client, limits):
     limits(read=100, write=2)
-    posts = [client.post("/account/login", data={}).status_code for _ in range(3)]
+    token = csrf(client, "/account/login")
+    form = {"csrf_token": token, "email": "nobody@example.org", "password": "wrong password"}
+    posts = [client.post("/account/login", data=form).status_code for _ in range(3)]
     assert posts[-1] == 429 and 429 not in posts[:2]
     assert client.get("/works").status_code == 200
+
+
+def test_refusals_reach_the_metrics_and_the_access_log(app, client, limits, caplog):
+    limits(read=1)
+    client.get("/works")
+    with caplog.at_level("INFO", logger="tercul.access"):
+        assert client.get("/works").status_code == 429
+    assert any(r.getMessage() == "GET /works 429" and r.duration_ms is not None for r in caplog.records)
+    scrape = client.get("/metrics").get_data(as_text=True)
+    assert any('status="429"' in line and "reading.works" in line for line in scrape.splitlines())
 
 
 def test_users_are_counted_apart_from_each_other(app, session, limits):
