@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, request
 
-from ..extensions import cache, db
+from ..extensions import db
 from ..services import reading
 from ..services.errors import NotFound
 from ..services.languages import language_name
@@ -86,13 +86,7 @@ def work(slug: str):
 def _work_stamp(slug: str) -> reading.WorkStamp | None:
     # tests change works between requests within a second: they read the stamp every time
     seconds = current_app.config.get("READING_STAMP_SECONDS", 0 if current_app.testing else STAMP_SECONDS)
-    key = f"reading:stamp:{slug}"
-    stamp = cache.get(key) if seconds else None
-    if stamp is None:
-        stamp = reading.work_stamp(db.session, slug)
-        if stamp is not None and seconds:
-            cache.set(key, stamp, timeout=seconds)
-    return stamp
+    return reading.work_stamp(db.session, slug, keep_seconds=seconds)
 
 
 @bp.get("/works/<slug>/translations/<key>")

@@ -73,9 +73,14 @@ _LIBRARY_VERSION = select(
     select(func.max(Author.id)).scalar_subquery())
 
 
+def stamp_key(slug: str) -> str:
+    """Where a work's stamp is kept (see :func:`~tercul.services.reading.work_page.work_stamp`)."""
+    return f"reading:stamp:{slug}"
+
+
 def invalidate_work(slug: str) -> None:
     """Forget a work's cached stamp (call after changing the work or its translations)."""
-    cache.delete(f"reading:stamp:{slug}")
+    cache.delete(stamp_key(slug))
 
 
 def invalidate_library() -> None:
