@@ -354,19 +354,25 @@ def admin_users():
                            back=request.full_path.rstrip("?"))
 
 
+def _admin_change(change, done):
+    """An admin's change to a user: ``change()`` calls the service, ``done(user)`` says what
+    happened; then back to the list the admin came from."""
+    try:
+        user = change()
+    except DomainError as error:
+        return fail(error)
+    db.session.commit()
+    flash(done(user), "success")
+    return redirect(_safe_next(request.form.get("next")) or url_for("account.admin_users"), code=303)
+
+
 @bp.post("/admin/users/<int:user_id>/role")
 @login_required
 def admin_set_role(user_id: int):
     """Give a user a role."""
     form = RoleForm()  # CSRFProtect checked the token before the view; the service checks the role
-    try:
-        user = accounts.set_role(db.session, acting_user(), user_id, form.role.data)
-    except DomainError as error:
-        db.session.rollback()
-        return fail(error)
-    db.session.commit()
-    flash(f"{user.display_name} is now {user.role}.", "success")
-    return redirect(_safe_next(request.form.get("next")) or url_for("account.admin_users"), code=303)
+    return _admin_change(lambda: accounts.set_role(db.session, acting_user(), user_id, form.role.data),
+                         lambda user: f"{user.display_name} is now {user.role}.")
 
 
 @bp.post("/admin/users/<int:user_id>/disabled")
@@ -374,11 +380,5 @@ def admin_set_role(user_id: int):
 def admin_set_disabled(user_id: int):
     """Disable a user (their sessions and tokens end) or enable them again."""
     disable = request.form.get("disabled") == "1"
-    try:
-        user = accounts.set_disabled(db.session, acting_user(), user_id, disable)
-    except DomainError as error:
-        db.session.rollback()
-        return fail(error)
-    db.session.commit()
-    flash(f"{user.display_name} is {'disabled' if disable else 'enabled again'}.", "success")
-    return redirect(_safe_next(request.form.get("next")) or url_for("account.admin_users"), code=303)
+    return _admin_change(lambda: accounts.set_disabled(db.session, acting_user(), user_id, disable),
+                         lambda user: f"{user.display_name} is {'disabled' if disable else 'enabled again'}.")

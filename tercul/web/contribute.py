@@ -19,7 +19,7 @@ from ..services.reading import lookups
 from ..texts.validation import decode_upload
 from .contribution_forms import FORMS_BY_KIND, ActionForm, ContributionForm
 from .htmx import wants_fragment
-from .responses import fail, see_other
+from .responses import fail, require_valid, see_other
 
 if TYPE_CHECKING:
     from ..models import Contribution
@@ -167,8 +167,7 @@ def index():
 @login_required
 def notifications_read():
     """Mark every notice read."""
-    if not ActionForm().validate_on_submit():
-        abort(400, "The form expired. Reload the page and try again.")
+    require_valid(ActionForm())
     notifications.mark_read(db.session, acting_user().id)
     db.session.commit()
     return see_other("contribute.index")
@@ -342,8 +341,7 @@ def _button(contribution_id: int, act, done: tuple[str, str], shown=(Conflict,))
     """A button on a contribution's page: ``act(form)`` calls the service, then back to
     the page with ``done`` (message, category); errors of the ``shown`` kinds are flashed there."""
     form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400, "The form expired. Reload the page and try again.")
+    require_valid(form)
     try:
         act(form)
     except shown as error:

@@ -21,6 +21,12 @@ def fail(error: DomainError):
     abort(400, error.message)
 
 
+def require_valid(form) -> None:
+    """A button's form (a CSRF token, a comment): 400 when it cannot be read, i.e. it expired."""
+    if not form.validate_on_submit():
+        abort(400, "The form expired. Reload the page and try again.")
+
+
 def see_other(endpoint: str, **values):
     """Redirect after a POST (303), so that reloading does not send the form again."""
     return redirect(url_for(endpoint, **values), code=303)

@@ -1,7 +1,7 @@
 """Reviewing: the queue, the review page, decisions and bulk approval."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, render_template, request
+from flask import Blueprint, current_app, flash, render_template, request
 
 from ..extensions import db
 from ..security import acting_user
@@ -9,7 +9,7 @@ from ..services import accounts, contributions
 from ..services.errors import Conflict, DomainError, Invalid
 from .contribution_forms import BulkApproveForm, DecisionForm
 from .htmx import render_page
-from .responses import fail, see_other
+from .responses import fail, require_valid, see_other
 
 bp = Blueprint("review", __name__)
 
@@ -64,8 +64,7 @@ def _review_page(contribution_id: int, form: DecisionForm, status: int = 200):
 def decide(contribution_id: int):
     """Approve, request changes or decline, with a comment (the button says which)."""
     form = DecisionForm()
-    if not form.validate_on_submit():
-        abort(400, "The form expired. Reload the page and try again.")
+    require_valid(form)
     decision = request.form.get("decision", "")
     try:
         c = contributions.decide(db.session, acting_user(), contribution_id, decision, comment=form.comment.data,
@@ -91,8 +90,7 @@ def decide(contribution_id: int):
 def bulk_approve():
     """Approve the selected contributions, each checked on its own; say what happened to each."""
     form = BulkApproveForm()
-    if not form.validate_on_submit():
-        abort(400, "The form expired. Reload the page and try again.")
+    require_valid(form)
     items = []
     for raw in request.form.getlist("ids"):
         if raw.isdigit():
