@@ -61,8 +61,8 @@ def test_clean_verse_drops_margin_numbers_and_turns_leading_dots_into_indentatio
     assert clean_verse([(1, "....Softly, the kettle.")]) == [(1, "    Softly, the kettle.")]
     numbered_margin = [(1, "Line one of the song,        5"), (2, "line two,"), (3, "Line three,      10"),
                        (4, "Line four,      15")]
-    assert [t for _, t in clean_verse(numbered_margin)] == ["Line one of the song,", "line two,",
-                                                             "Line three,", "Line four,"]
+    assert [t for _, t in clean_verse(numbered_margin)] == [
+        "Line one of the song,", "line two,", "Line three,", "Line four,"]
     # two numbers only may be part of the verse: kept
     assert clean_verse(numbered_margin[:2])[0][1].endswith("5")
 

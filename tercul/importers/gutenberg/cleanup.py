@@ -31,6 +31,7 @@ _END_LINE_RE = re.compile(
     r"^\s*(?:THE\s+END(?:\s+OF\s+THE\s+[A-Z]+\s+(?:BOOK|PART|CANTO|ACT))?|FINIS)\.?\s*$")
 _END_LINE_MIXED_RE = re.compile(r"^\s*(?:The End|Finis)\.?\s*$")
 
+
 def split_raw(raw: str) -> list[str]:
     if raw.startswith("\ufeff"):
         raw = raw[1:]
@@ -137,7 +138,7 @@ def strip_licence(raw: str, origin: str) -> tuple[list[tuple[int, str]], dict]:
 
 
 def take_title(body: list[tuple[int, str]], title_hint: str | None
-                ) -> tuple[list[tuple[int, str]], str | None, str | None]:
+               ) -> tuple[list[tuple[int, str]], str | None, str | None]:
     """Consume the title and 'by Author' lines at the top of the body."""
     idx = [i for i, (_, t) in enumerate(body[:40]) if t.strip()]
     if not idx:

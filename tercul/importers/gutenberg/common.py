@@ -98,15 +98,16 @@ def smart_title(text: str) -> str:
     return " ".join(out)
 
 
-
 def indent_of(s: str) -> int:
     return len(s) - len(s.lstrip(" "))
 
 
 RULE_RE = re.compile(r"^\s*[-_=*~.\s]{4,}$")
 
+
 def norm_cmp(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", s.lower())
+
 
 def split_blocks(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
     out: list[list[tuple[int, str]]] = []
@@ -194,4 +195,3 @@ def looks_like_prose(lines: list[tuple[int, str]]) -> bool:
     blocks = [b for b in split_blocks(lines) if len(b) >= 2]
     lower, total = _lower_continuation_ratio(blocks)
     return total >= 5 and lower / total >= 0.3
-

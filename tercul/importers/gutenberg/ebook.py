@@ -27,6 +27,7 @@ def _person_name(name: str) -> str:
             return f"{first} {last}"
     return name
 
+
 _FORM_FROM_ALIAS = {"poetry": "poetry", "verse": "poetry", "prose": "prose", "drama": "drama",
                     "play": "drama", "collection": "collection"}
 
@@ -154,4 +155,3 @@ def _check_keys(works: list[WorkData], origin: str) -> None:
                     raise BundleError(origin, f"duplicate key {k!r} in {w.slug}")
                 seen.add(k)
             stack.extend(d.divisions)
-

@@ -413,4 +413,3 @@ def count_drama_signals(lines: list[tuple[int, str]]) -> tuple[int, int]:
         elif len(block) > 1 and _match_speaker(st):
             speakers += 1
     return headings, speakers
-

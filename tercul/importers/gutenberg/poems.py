@@ -32,6 +32,7 @@ _BOOK_RE = re.compile(
     r"|THE\s+(?P<ord>FIRST|SECOND|THIRD|FOURTH|FIFTH|SIXTH|SEVENTH|EIGHTH|NINTH|TENTH|"
     r"ELEVENTH|TWELFTH)\s+(?P<w2>BOOK|CANTO))\.?\s*$", re.I)
 
+
 def clean_verse(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """Strip margin line numbers, turn leading dots into indentation and re-join
     lines broken by the transcriber after a dot-indented line."""
@@ -86,7 +87,7 @@ def _preamble_lines(blocks, key: str) -> list[Line]:
 
 
 def poem_divisions(blocks, keys: Keys, parent: Division | None, origin: str,
-                    allow_preamble: bool = True) -> list[Division]:
+                   allow_preamble: bool = True) -> list[Division]:
     """Stanzas (one per verse block) with headings as stanza titles; prose and
     headings before the first stanza go into a 'preamble' division."""
     divs: list[Division] = []
@@ -170,6 +171,7 @@ def parse_poetry(lines: list[tuple[int, str]], origin: str, title: str | None) -
         divisions.append(bk)
     return Text(divisions=divisions)
 
+
 def numeral_sections(lines: list[tuple[int, str]]):
     """Split at lines that are a lone numeral ('XVIII', '18.', 'Sonnet 18') standing
     alone between blank lines. Returns (front, [(number, lineno, heading, lines)])."""
@@ -223,8 +225,6 @@ def looks_like_collection(lines: list[tuple[int, str]], title: str | None) -> bo
     if title and "sonnet" in title.lower():
         return True
     return sum(sizes) / len(sizes) >= 10
-
-
 
 
 def parse_collection(lines: list[tuple[int, str]], origin: str, label: str

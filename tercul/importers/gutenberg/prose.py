@@ -13,6 +13,7 @@ _CHAPTER_RE = re.compile(
     r"^(?P<w>CHAPTER|BOOK|PART|LETTER|SECTION)\s+(?P<num>[IVXLC]+|\d+|[A-Z]+)\b\.?\s*"
     r"(?:[-:.\u2014]\s*)?(?P<rest>.*)$", re.I)
 
+
 def parse_prose(lines: list[tuple[int, str]], origin: str) -> Text:
     lines = drop_end_lines(skip_contents(lines))
     blocks = split_blocks(lines)
@@ -97,4 +98,3 @@ def parse_prose(lines: list[tuple[int, str]], origin: str) -> Text:
         else:
             add_line(" ".join(t.strip() for _, t in bl))
     return Text(divisions=divisions)
-
