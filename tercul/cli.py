@@ -91,6 +91,9 @@ def serve(host: str, port: int, debug: bool) -> None:
     # app.run() does nothing when started from Flask's CLI, so serve the app directly
     app = current_app._get_current_object()
     app.debug = debug
+    from .tasks import start_jobs
+
+    start_jobs(app)  # resume jobs a crashed process left, before any request
     click.echo(f"Serving Tercul on http://{host}:{port}/ (Ctrl+C to stop)")
     run_simple(host, port, app, use_reloader=False, use_debugger=debug, threaded=True)
 

@@ -35,6 +35,15 @@ def init_app(app: Flask) -> None:
         _listening = True
 
 
+def start_jobs(app: Flask) -> None:
+    """At the start of a serving process (``wsgi.py``, ``tercul serve``): take back rows
+    that a crashed process left claimed and run what is due, in the relay thread, without
+    waiting for a first request."""
+    relay = app.extensions.get("tercul.relay")
+    if relay is not None:
+        relay.catch_up()
+
+
 def _note_outbox_rows(session: Session, _flush_context) -> None:
     from ..models import OutboxEntry
 

@@ -81,8 +81,15 @@ def relay_once(session, limit: int = 200) -> int:
 
     setup_broker(current_app._get_current_object())
     ids = jobs.claim_due(session, limit=limit)
-    for entry_id in ids:
-        actors.run_outbox_entry.send(entry_id)
+    for sent, entry_id in enumerate(ids):
+        try:
+            actors.run_outbox_entry.send(entry_id)
+        except Exception:
+            # the broker is down: the rows not sent are due again now, not after the lease
+            session.rollback()
+            released = jobs.release_claims(session, ids[sent:])
+            log.warning("broker send failed; %d claimed job(s) released at once", released)
+            raise
     return len(ids)
 
 
