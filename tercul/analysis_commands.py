@@ -1,6 +1,8 @@
 """CLI: ``tercul enrich`` (linguistic analysis of published texts, the original system's name)."""
 from __future__ import annotations
 
+import os
+import queue
 import sys
 import time
 
@@ -11,6 +13,89 @@ from sqlalchemy import select
 from .extensions import db
 
 BATCH = 25  # texts analysed per commit
+# a process running the analysers is replaced after this many texts: each language the
+# analysers meet keeps its data (lemmas, frequencies) in memory until the process ends
+TEXTS_PER_PROCESS = 40
+
+
+def _analyse_here(todo, bar) -> int:
+    """Analyse in this process, committing every BATCH texts; returns the partial results' count."""
+    from .services import analysis
+
+    partial = 0
+    for start in range(0, len(todo), BATCH):
+        batch = todo[start:start + BATCH]
+        for _entity, _entity_id, revision_id in batch:
+            row = analysis.analyse_revision(db.session, revision_id)
+            if row is not None and row.summary.get("partial"):
+                partial += 1
+            bar.update(1)
+        analysis.mark_done(db.session, {(e, i): r for e, i, r in batch})
+        db.session.commit()
+    return partial
+
+
+def _analyse_in_processes(todo, workers: int, bar) -> int:
+    """Run the analysers in ``workers`` processes; this one reads texts and stores results.
+
+    The analysers are pure functions: the processes get texts and give back dicts, and
+    never touch the database (the connections they inherit are left alone: a pool
+    process ends with ``os._exit``, which closes nothing of its parent's).
+    """
+    import multiprocessing
+
+    from .services import analysis
+
+    db.session.commit()
+    done: queue.Queue = queue.Queue()
+    partial = stored = 0
+    covered: dict[tuple[str, int], int] = {}
+    window = workers * 3  # texts read ahead, so that no process waits for the database
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, maxtasksperchild=TEXTS_PER_PROCESS) as pool:
+        pending: dict[int, tuple] = {}
+        position = 0
+
+        def store(item) -> None:
+            nonlocal partial, stored
+            index, result = item
+            entity, entity_id, revision_id, planned = pending.pop(index)
+            if isinstance(result, BaseException):  # the process died on this text
+                result = analysis.partial_result(planned.text, language=planned.subject.language,
+                                                 form=planned.subject.form, note=f"The analysis stopped on this text "
+                                                 f"({type(result).__name__}); only simple counts are shown.")
+            if analysis.store_analysis(db.session, planned, result).summary.get("partial"):
+                partial += 1
+            covered[(entity, entity_id)] = revision_id
+            finish(1)
+
+        def finish(n: int) -> None:
+            nonlocal stored
+            stored += n
+            bar.update(n)
+            if stored % BATCH == 0:
+                analysis.mark_done(db.session, covered)
+                db.session.commit()
+                covered.clear()
+
+        while position < len(todo) or pending:
+            while position < len(todo) and len(pending) < window:
+                entity, entity_id, revision_id = todo[position]
+                planned = analysis.plan_analysis(db.session, revision_id)
+                if isinstance(planned, analysis.PendingAnalysis):
+                    pending[position] = (entity, entity_id, revision_id, planned)
+                    pool.apply_async(analysis.run_pending, (planned.arguments,),
+                                     callback=lambda r, i=position: done.put((i, r)),
+                                     error_callback=lambda e, i=position: done.put((i, e)))
+                else:
+                    covered[(entity, entity_id)] = revision_id
+                    finish(1)
+                position += 1
+            if pending:
+                store(done.get())
+    analysis.mark_done(db.session, covered)
+    db.session.commit()
+    return partial
 
 
 def _work_ids(slugs: tuple[str, ...]) -> list[int]:
@@ -37,8 +122,11 @@ def _work_ids(slugs: tuple[str, ...]) -> list[int]:
               help="Only ask the workers (outbox rows) to analyse texts whose analysis is missing or was made "
                    "by an older analyser version; run after deploying a new one.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@click.option("--jobs", "-j", "jobs_option", type=click.IntRange(1, 32), default=None,
+              help="Processes running the analysers (default: 2 cores for 50 texts or more, else 1).")
 @with_appcontext
-def enrich(works: tuple[str, ...], everything: bool, stale: bool, progress: bool | None) -> None:
+def enrich(works: tuple[str, ...], everything: bool, stale: bool, progress: bool | None,
+           jobs_option: int | None) -> None:
     """Analyse texts: language, counts, readability, meter, rhyme schemes, speakers.
 
     WORK... are work slugs (a collection includes its parts); --all takes every
@@ -68,17 +156,12 @@ def enrich(works: tuple[str, ...], everything: bool, stale: bool, progress: bool
     db.session.commit()
     started = time.perf_counter()
     show = sys.stderr.isatty() if progress is None else progress
-    partial = 0
+    workers = jobs_option if jobs_option is not None else (min(2, os.cpu_count() or 1) if len(todo) >= 50 else 1)
     with tqdm(total=len(todo), unit="text", desc="Analysing", disable=not show, file=sys.stderr) as bar:
-        for start in range(0, len(todo), BATCH):
-            batch = todo[start:start + BATCH]
-            for entity, entity_id, revision_id in batch:
-                row = analysis.analyse_revision(db.session, revision_id)
-                if row is not None and row.summary.get("partial"):
-                    partial += 1
-                bar.update(1)
-            analysis.mark_done(db.session, {(e, i): r for e, i, r in batch})
-            db.session.commit()
+        if workers > 1:
+            partial = _analyse_in_processes(todo, workers, bar)
+        else:
+            partial = _analyse_here(todo, bar)
     # requests about every text covered (analysed before, or just now)
     analysis.mark_done(db.session, {(e, i): r for e, i, r in texts})
     db.session.commit()

@@ -152,12 +152,26 @@ def _store(session: Session, subject: RevisionSubject, version: str, digest: str
     return row
 
 
-def analyse_revision(session: Session, revision_id: int) -> TextAnalysis | None:
-    """Analyse one text revision under the current analyser version, unless that is done.
+@dataclass
+class PendingAnalysis:
+    """A text to run the analysers on (outside the database), then to store with :func:`store_analysis`."""
 
-    Idempotent: a stored result for the revision is returned as it is; one for the same
-    text (same hash, same version) under another revision is copied. Returns None when
-    the revision no longer exists. Flushes; the caller commits.
+    subject: RevisionSubject
+    version: str
+    digest: str
+    text: Any  # tercul.texts.model.Text
+
+    @property
+    def arguments(self) -> tuple[Any, str, str]:
+        return self.text, self.subject.language, self.subject.form
+
+
+def plan_analysis(session: Session, revision_id: int) -> TextAnalysis | PendingAnalysis | None:
+    """What analysing a revision takes: nothing (stored, or copied from the same text), or a run.
+
+    Returns the stored analysis when there is one under the current version (copying
+    that of another revision with the same text hash, if any), a
+    :class:`PendingAnalysis` when the analysers must run, None when the revision is gone.
     """
     version = analyser_version()
     stored = session.scalar(select(TextAnalysis).where(TextAnalysis.revision_id == revision_id,
@@ -171,11 +185,37 @@ def analyse_revision(session: Session, revision_id: int) -> TextAnalysis | None:
     twin = session.scalar(select(TextAnalysis).where(TextAnalysis.text_hash == digest,
                                                      TextAnalysis.analyzer_version == version).limit(1))
     if twin is not None:
-        result = dict(twin.summary, lines=twin.lines)
-    else:
-        divisions, lines = load_revision(session, revision_id)
-        result = run_analysers(rebuild_text(divisions, lines), language=subject.language, form=subject.form)
-    return _store(session, subject, version, digest, result)
+        return _store(session, subject, version, digest, dict(twin.summary, lines=twin.lines))
+    divisions, lines = load_revision(session, revision_id)
+    return PendingAnalysis(subject, version, digest, rebuild_text(divisions, lines))
+
+
+def run_pending(arguments: tuple[Any, str, str]) -> dict[str, Any]:
+    """The analysers on one planned text (pure: may run in another process)."""
+    text, language, form = arguments
+    return run_analysers(text, language=language, form=form)
+
+
+def store_analysis(session: Session, pending: PendingAnalysis, result: dict[str, Any]) -> TextAnalysis:
+    """Store what the analysers found for a planned text (replacing older versions' results)."""
+    existing = session.scalar(select(TextAnalysis).where(TextAnalysis.revision_id == pending.subject.revision_id,
+                                                         TextAnalysis.analyzer_version == pending.version))
+    if existing is not None:  # stored meanwhile by a worker
+        return existing
+    return _store(session, pending.subject, pending.version, pending.digest, result)
+
+
+def analyse_revision(session: Session, revision_id: int) -> TextAnalysis | None:
+    """Analyse one text revision under the current analyser version, unless that is done.
+
+    Idempotent: a stored result for the revision is returned as it is; one for the same
+    text (same hash, same version) under another revision is copied. Returns None when
+    the revision no longer exists. Flushes; the caller commits.
+    """
+    planned = plan_analysis(session, revision_id)
+    if isinstance(planned, PendingAnalysis):
+        return store_analysis(session, planned, run_pending(planned.arguments))
+    return planned
 
 
 def analyse_entity(session: Session, entity: str, entity_id: int) -> dict[tuple[str, int], int]:

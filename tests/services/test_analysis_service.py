@@ -198,3 +198,16 @@ def test_enrich_stale_only_writes_outbox_rows(session, cli_runner, calls, monkey
     assert result.exit_code == 0, result.output
     assert "1 text(s) to analyse again" in result.output
     assert calls == [] and analysis.pending_count(session) == 1
+
+
+def test_enrich_in_two_processes_stores_the_same_results(session, cli_runner):
+    sonnet = make_sonnet(session)
+    works = [make_work(translations=("fr",)) for _ in range(3)]
+    session.commit()
+    result = cli_runner.invoke(args=["enrich", "--all", "--no-progress", "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert "analysed 7 of 7" in result.output and analysis.pending_count(session) == 0
+    stored = analysis.analysis_for_revision(session, sonnet.current_revision_id)
+    assert stored.summary["rhyme_scheme"] == "ABAB CDCD EFEF GG"
+    for work in works:
+        assert analysis.analysis_for_revision(session, work.current_revision_id).summary["counts"]["lines"] == 8
