@@ -12,7 +12,6 @@ stored results are recomputed.
 """
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING
 
 from . import drama, language as language_mod, lexicon, meter as meter_mod, readability as readability_mod
@@ -86,30 +85,22 @@ def analyse(text: Text, *, language: str, form: str) -> TextAnalysisResult:
     result.rare_words, result.keywords, note = lexicon.rare_and_keywords(lexicon_words, lemma_list, language)
     if note:
         notes.append(note)
-    divisions_name = "paragraphs" if form == "prose" else "stanzas"
     result.counts = {"lines": len(all_lines), "words": len(words), "sentences": sentence_count,
                      "stanzas": len(units) if form != "prose" else 0,
                      "paragraphs": len(all_lines) if form == "prose" else 0,
                      "characters": len(plain) - plain.count("\n")}
-    del divisions_name
 
     # syllables (all forms, for readability) and prosody (verse only)
-    total_syllables = 0
-    unknown_script = False
-    syllable_words = words[:MAX_LEXICON_WORDS]
-    for word in syllable_words:
-        n = syllables_mod.syllables(word, base)
-        if n is None:
-            unknown_script = True
-            break
-        total_syllables += n
+    syllable_words = words[:MAX_LEXICON_WORDS]  # readability on the same share of sentences
+    counted = [syllables_mod.syllables(word, base) for word in syllable_words]
+    known = [n for n in counted if n is not None]
+    unknown_script = len(known) < len(counted) / 2
     if unknown_script:
         notes.append("syllables are not counted in this script")
-        total_syllables = 0
     else:
-        result.readability = readability_mod.readability(base, len(syllable_words),
-                                                         max(1, sentence_count * len(syllable_words) // max(1, len(words))),
-                                                         total_syllables)
+        # words in a script without a rule here (a quotation) are left out of the counts
+        sentences_share = max(1, round(sentence_count * len(known) / max(1, len(words))))
+        result.readability = readability_mod.readability(base, len(known), sentences_share, sum(known))
     if form in ("poetry", "drama") and not unknown_script:
         _prosody(result, units, base, form)
     if form == "drama":

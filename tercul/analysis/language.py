@@ -88,7 +88,7 @@ def dominant_script(text: str) -> str | None:
 def _script_subtag(language: str) -> str | None:
     for part in (language or "").replace("_", "-").split("-")[1:]:
         if len(part) == 4 and part.isalpha():
-            return part.title()
+            return {"Hans": "Hani", "Hant": "Hani"}.get(part.title(), part.title())
     return None
 
 

@@ -12,6 +12,10 @@ from collections import Counter
 from functools import lru_cache
 
 RARE_ZIPF = 2.0
+# Function words of Early Modern English, too rare today for the frequency test to
+# recognise them as function words.
+ARCHAIC_FUNCTION_WORDS = frozenset("""thou thee thy thine ye hath doth dost art shalt wilt wouldst couldst
+canst hast didst nor ere whilst unto thereof wherefore hither thither yea nay o'er e'er ne'er 'tis""".split())
 MAX_LISTED = 20
 TTR_WINDOW = 1000  # moving-average TTR over windows this long, so long texts compare with short
 
@@ -23,10 +27,15 @@ def _wordfreq_languages() -> frozenset[str]:
     return frozenset(wordfreq.available_languages())
 
 
+# wordfreq splits these languages' text with optional tokenizers (MeCab, jieba) that
+# are not installed: their lists are not used.
+NEEDS_TOKENIZER = frozenset({"ja", "ko", "zh"})
+
+
 def frequency_language(language: str) -> str | None:
     base = (language or "").split("-")[0].lower()
     base = {"no": "nb", "hbs": "sh", "sr": "sh", "hr": "sh", "bs": "sh"}.get(base, base)
-    return base if base in _wordfreq_languages() else None
+    return base if base in _wordfreq_languages() and base not in NEEDS_TOKENIZER else None
 
 
 def zipf(word: str, language: str) -> float:
@@ -67,8 +76,8 @@ def rare_and_keywords(tokens: list[str], lemmas: list[str] | None, language: str
     total = sum(keys.values())
     scored = []
     for word, n in keys.items():
-        if len(word) < 3 or freq[word] >= 6.0:  # function words (the, und, et...) are never keywords
-            continue
+        if len(word) < 3 or freq[word] >= 6.0 or "'" in word or word in ARCHAIC_FUNCTION_WORDS:
+            continue  # function words (the, und, et...) and elisions (dimm'd) are never keywords
         expected = 10 ** (freq[word] - 9) * total if freq[word] > 0 else 1e-9 * total
         # log-likelihood ratio of the word's count against its expected count
         score = n * math.log(n / max(expected, 1e-12))

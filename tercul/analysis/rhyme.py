@@ -28,7 +28,6 @@ spellings that show the sound for Spanish, Italian and German); otherwise uncert
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -319,11 +318,3 @@ def _letter(n: int) -> str:
         n, rest = divmod(n - 1, 26)
         name = _LETTERS[rest] + name
     return name
-
-
-def rhymed_share(letters: list[str | None]) -> float:
-    seq = [x for x in letters if x is not None]
-    if not seq:
-        return 0.0
-    counts = Counter(seq)
-    return sum(1 for x in seq if counts[x] > 1) / len(seq)

@@ -72,6 +72,7 @@ def _english_spelling(word: str) -> int:
     return max(n, 1) if any(c.isalpha() for c in w) and groups else (1 if w.isalpha() and len(w) > 1 else 0)
 
 
+@lru_cache(maxsize=200_000)
 def english_syllables(word: str) -> tuple[int, str | None]:
     """(syllables, CMU stresses such as "102": 1 primary, 2 secondary, 0 none; None when
     guessed from spelling)."""
@@ -101,6 +102,7 @@ def _pyphen(language: str):
     return None
 
 
+@lru_cache(maxsize=200_000)
 def syllables(word: str, language: str) -> int | None:
     """Syllables of one word, or None for a script without a rule here."""
     base = (language or "").split("-")[0].lower()
@@ -124,11 +126,8 @@ def syllables(word: str, language: str) -> int | None:
 
 
 def line_syllables(text: str, language: str) -> int | None:
-    """Syllables of a line; None when a word's script has no rule here."""
-    total = 0
-    for word in WORD.findall(text):
-        n = syllables(word, language)
-        if n is None:
-            return None
-        total += n
-    return total
+    """Syllables of a line (words in a script without a rule here left out); None when
+    no word of the line could be counted."""
+    counts = [syllables(word, language) for word in WORD.findall(text)]
+    known = [n for n in counts if n is not None]
+    return sum(known) if known or not counts else None

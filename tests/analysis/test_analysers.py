@@ -186,3 +186,17 @@ print("ok")
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+@pytest.mark.parametrize("language, line", [
+    ("zh-Hans", "人人生而自由，在尊严和权利上一律平等。他们赋有理性和良心，并应以兄弟关系的精神相对待。"),
+    ("ja", "すべての人間は、生まれながらにして自由であり、かつ、尊厳と権利とについて平等である。"),
+    ("ko", "모든 인간은 태어날 때부터 자유로우며 그 존엄과 권리에 있어 동등하다."),
+    ("ar", "يولد جميع الناس أحرارًا متساوين في الكرامة والحقوق."),
+    ("hi", "सभी मनुष्यों को गौरव और अधिकारों के मामले में जन्मजात स्वतन्त्रता और समानता प्राप्त है।"),
+])
+def test_scripts_without_spaces_or_syllable_rules_give_partial_results(language, line):
+    result = analyse(poem([line, line]), language=language, form="poetry")
+    assert result.language_supported and not result.language_mismatch
+    assert result.counts["words"] > 0 and result.counts["lines"] == 2
+    assert result.notes
