@@ -16,11 +16,18 @@ the p50/p99 latency of:
 
 It prints one table per library with the ratios to the hello route, and the goal of
 issue 3: the work page at >= 40% of hello's throughput with p99 < 25 ms on the
-synthetic library. Usage::
+synthetic library.
+
+``--observability compare`` serves Tercul twice, side by side in the same rounds: once
+with metrics, traces and JSON logs off, once with them all on (Prometheus multiprocess
+metrics, spans exported over OTLP/HTTP to a receiver in this process, JSON access log
+written to ``bench/out/observability.log``), and prints each page's figures for both
+(issue 18: within 10%). ``on`` measures only the second. Usage::
 
     .venv/bin/python bench/pages.py                       # demo and synthetic 100000
     .venv/bin/python bench/pages.py --library demo --duration 5
     .venv/bin/python bench/pages.py --synthetic 20000
+    .venv/bin/python bench/pages.py --library demo --observability compare
 
 ``wrk`` comes from Debian (``apt-get install wrk``); without it a Python load
 generator (threads and ``http.client``) is used and the output says so: on a small
@@ -80,8 +87,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def tercul_env(database: Path) -> dict[str, str]:
+def tercul_env(database: Path, observability: str = "off", otlp: str | None = None) -> dict[str, str]:
     env = dict(os.environ)
+    for name in [n for n in env if n.startswith("OTEL_")] + ["PROMETHEUS_MULTIPROC_DIR"]:
+        env.pop(name, None)
+    if observability == "on":
+        metrics_dir = OUT / "metrics"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        env.update({"METRICS_ENABLED": "true", "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "LOG_FORMAT": "json",
+                    "LOG_ACCESS": "true", "OTEL_EXPORTER_OTLP_ENDPOINT": otlp or "", "OTEL_SERVICE_NAME": "bench"})
+        if ARGS.trace_sample < 1:  # the SDK's standard sampler variables
+            env.update({"OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
+                        "OTEL_TRACES_SAMPLER_ARG": str(ARGS.trace_sample)})
+    else:
+        env.update({"METRICS_ENABLED": "false", "LOG_FORMAT": "plain", "LOG_ACCESS": "false"})
     env.update({
         "DATABASE_URL": f"sqlite:///{database}",
         "TERCUL_ENV": "development",
@@ -146,12 +166,14 @@ def many_works(database: Path, n: int = 2000) -> list[str]:
 class Server:
     """gunicorn serving ``app`` on a free loopback port, stopped on exit."""
 
-    def __init__(self, app: str, env: dict[str, str], workers: int, cwd: Path):
+    def __init__(self, app: str, env: dict[str, str], workers: int, cwd: Path, extra: tuple[str, ...] = (),
+                 log: Path | None = None):
         self.port = free_port()
+        self.log = log.open("ab") if log else None
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
-             "--log-level", "warning", "--backlog", "2048", "--no-control-socket", app],
-            env=env, cwd=cwd)
+             "--log-level", "warning", "--backlog", "2048", "--no-control-socket", *extra, app],
+            env=env, cwd=cwd, stderr=self.log)
 
     def wait(self, path: str) -> None:
         deadline = time.monotonic() + 60
@@ -174,6 +196,39 @@ class Server:
             self.process.wait(10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        if self.log:
+            self.log.close()
+
+
+class OtlpSink:
+    """A loopback OTLP/HTTP receiver that accepts span batches and counts their bytes."""
+
+    def __init__(self):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        sink = self
+        self.requests = self.bytes = 0
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - the http.server API
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                sink.requests += 1
+                sink.bytes += len(body)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-protobuf")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
 
 
 WRK_PATHS = """
@@ -267,14 +322,24 @@ def run_library(kind: str, count: int, args) -> list[Result]:
     others = many_works(database)
     measure = measure_wrk if shutil.which("wrk") and not args.python_client else measure_python
     results = []
+    sink = OtlpSink() if args.observability != "off" else None
     hello = Server("pages:hello_app", dict(os.environ), args.workers, ROOT / "bench")
-    tercul = Server("tercul:create_app()", tercul_env(database), args.workers, ROOT)
+    servers = []
+    if args.observability in ("off", "compare"):
+        servers.append(("", Server("tercul:create_app()", tercul_env(database), args.workers, ROOT)))
+    if args.observability in ("on", "compare"):
+        servers.append((" +obs", Server(
+            "tercul:create_app()", tercul_env(database, "on", sink.url), args.workers, ROOT,
+            extra=("-c", "python:tercul.observability.gunicorn_conf"), log=OUT / "observability.log")))
     try:
         hello.wait("/hello")
-        tercul.wait("/works")
-        tercul.wait(work_path)
-        pages = (("hello", hello, "/hello"), ("/healthz", tercul, "/healthz"), ("/works", tercul, "/works"),
-                 ("work page", tercul, work_path), ("many works", tercul, others))
+        for _suffix, tercul in servers:
+            tercul.wait("/works")
+            tercul.wait(work_path)
+        pages = [("hello", hello, "/hello")]
+        for what, path in (("/healthz", "/healthz"), ("/works", "/works"), ("work page", work_path),
+                           ("many works", others)):
+            pages += [(what + suffix, tercul, path) for suffix, tercul in servers]
         runs: dict[str, list[tuple[float, float, float, int]]] = {name: [] for name, _s, _p in pages}
         # rounds interleave the pages, so that a burst of load from elsewhere on the
         # machine hits all of them alike; each figure is the median over the rounds
@@ -287,9 +352,14 @@ def run_library(kind: str, count: int, args) -> list[Result]:
             label = path if isinstance(path, str) else f"{len(path)} different /works/<slug>, in turn"
             rps, p50, p99 = (statistics.median(r[i] for r in runs[name]) for i in range(3))
             results.append(Result(name, label, rps, p50, p99, sum(r[3] for r in runs[name])))
+        if sink is not None:
+            log(f"  OTLP receiver: {sink.requests} batches, {sink.bytes / 1e6:.1f} MB of spans")
     finally:
         hello.stop()
-        tercul.stop()
+        for _suffix, tercul in servers:
+            tercul.stop()
+        if sink is not None:
+            sink.stop()
     return results
 
 
@@ -297,11 +367,19 @@ def report(kind: str, results: list[Result], client: str) -> str:
     hello = results[0]
     lines = [f"library: {kind}   (load: {client}, {ARGS.connections} connections, {ARGS.rounds} rounds of "
              f"{ARGS.duration} s per page, medians; gunicorn {ARGS.workers} sync workers)",
-             f"{'page':<11} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs hello':>9} {'errors':>7}  path"]
+             f"{'page':<16} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs hello':>9} {'errors':>7}  path"]
     for r in results:
-        lines.append(f"{r.name:<11} {r.rps:>9.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} "
+        lines.append(f"{r.name:<16} {r.rps:>9.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} "
                      f"{r.rps / hello.rps:>8.0%} {r.errors:>7}  {r.path}")
-    work = results[3]
+    by_name = {r.name: r for r in results}
+    if ARGS.observability == "compare":
+        lines.append("observability on vs off (req/s, p99):")
+        for r in results:
+            on = by_name.get(r.name + " +obs")
+            if on is not None:
+                lines.append(f"  {r.name:<12} {on.rps / r.rps - 1:>+7.1%} req/s   p99 {r.p99_ms:.2f} -> "
+                             f"{on.p99_ms:.2f} ms")
+    work = by_name.get("work page") or by_name["work page +obs"]
     if kind.startswith("synthetic"):
         ok = work.rps >= .4 * hello.rps and work.p99_ms < 25
         lines.append(f"goal (work page >= 40% of hello, p99 < 25 ms): {'met' if ok else 'NOT met'} "
@@ -319,6 +397,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--python-client", action="store_true", help="use the Python load generator, not wrk")
+    parser.add_argument("--observability", choices=["off", "on", "compare"], default="off",
+                        help="metrics, traces (to a local OTLP receiver) and JSON logs: off (default), on, or both "
+                             "side by side")
+    parser.add_argument("--trace-sample", type=float, default=1.0,
+                        help="with observability on: share of requests traced (OTEL_TRACES_SAMPLER_ARG)")
     ARGS = args = parser.parse_args()
     client = "wrk" if shutil.which("wrk") and not args.python_client else "Python threads (wrk not found)"
     print(f"# {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.node()} ({os.cpu_count()} CPUs, "
@@ -328,6 +411,7 @@ def main() -> None:
     for kind in kinds:
         results = run_library(kind, args.synthetic, args)
         print(report("demo" if kind == "demo" else f"synthetic {args.synthetic}", results, client))
+        print(f"(load average {os.getloadavg()[0]:.1f} at the end)")
         print()
 
 

@@ -16,11 +16,11 @@ import random
 import re
 import sys
 import time
-import uuid
 from datetime import datetime, timezone
 from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
+from opentelemetry.trace import get_current_span
 
 ACCESS = logging.getLogger("tercul.access")
 _HANDLER_FLAG = "_tercul_handler"
@@ -51,8 +51,17 @@ _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+_SECRET_NAME = re.compile(_SECRET_NAMES, re.I)
+# one search over all the patterns first: most log lines have nothing to mask
+_ANY = re.compile("|".join(f"(?:{pattern.pattern.replace('(?i)', '')})" for pattern, _ in _REDACTIONS), re.I)
+# fields of the access log that never hold free text
+_SAFE_FIELDS = frozenset({"method", "endpoint", "status", "duration_ms", "bytes", "remote_addr"})
+
+
 def redact(text: str) -> str:
     """``text`` with passwords, tokens, credentials in URLs and email addresses masked."""
+    if not _ANY.search(text):
+        return text
     for pattern, replacement in _REDACTIONS:
         text = pattern.sub(replacement, text)
     return text
@@ -83,7 +92,8 @@ class RedactingFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
         for key, value in list(vars(record).items()):
-            if key not in _STANDARD and key not in _CONTEXT:
+            if isinstance(value, (str, dict, list, tuple)) and key not in _STANDARD and key not in _CONTEXT \
+                    and key not in _SAFE_FIELDS:
                 setattr(record, key, _redact_value(value))
         return True
 
@@ -118,9 +128,7 @@ class ContextFilter(logging.Filter):
 
 
 def _trace_ids() -> tuple[str | None, str | None]:
-    from opentelemetry import trace
-
-    context = trace.get_current_span().get_span_context()
+    context = get_current_span().get_span_context()
     if not context.is_valid:
         return None, None
     return format(context.trace_id, "032x"), format(context.span_id, "016x")
@@ -179,7 +187,8 @@ def current_request_id() -> str:
     request_id = g.get("request_id")
     if request_id is None:
         given = request.headers.get(REQUEST_ID_HEADER, "")
-        request_id = given if _VALID_REQUEST_ID.match(given) else uuid.uuid4().hex
+        # not a secret, only unique: no system call per request (uuid4 reads os.urandom)
+        request_id = given if given and _VALID_REQUEST_ID.match(given) else f"{random.getrandbits(128):032x}"
         g.request_id = request_id
     return request_id
 
@@ -194,13 +203,14 @@ def _finish(response: Response) -> Response:
         started = g.get("request_started")
         duration = round((time.perf_counter() - started) * 1000, 2) if started else None
         path = request.path
-        for name, value in (request.view_args or {}).items():
-            if isinstance(value, str) and re.search(_SECRET_NAMES, name, re.I):
-                path = path.replace(value, "[redacted]")
+        if request.view_args:
+            for name, value in request.view_args.items():
+                if isinstance(value, str) and _SECRET_NAME.search(name):
+                    path = path.replace(value, "[redacted]")
         ACCESS.info("%s %s %s", request.method, path, response.status_code, extra={
             "method": request.method, "path": path, "endpoint": request.endpoint,
             "status": response.status_code, "duration_ms": duration, "bytes": response.content_length,
-            "remote_addr": request.remote_addr, "user_agent": request.user_agent.string[:200] or None})
+            "remote_addr": request.remote_addr, "user_agent": (request.headers.get("User-Agent") or "")[:200] or None})
     return response
 
 

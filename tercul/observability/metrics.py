@@ -74,9 +74,15 @@ _WORK_ENDPOINTS = {"reading.work"}
 
 # --- hooks the rest of the app calls -----------------------------------------------------
 
+_cache_children: dict[tuple[str, bool], object] = {}
+
+
 def cache_lookup(cache: str, hit: bool) -> None:
     """Count one cache lookup (the hook for any cache wrapper)."""
-    CACHE_LOOKUPS.labels(cache, "hit" if hit else "miss").inc()
+    child = _cache_children.get((cache, hit))
+    if child is None:
+        child = _cache_children[(cache, hit)] = CACHE_LOOKUPS.labels(cache[:40], "hit" if hit else "miss")
+    child.inc()
 
 
 @contextmanager
@@ -145,6 +151,23 @@ def _listen_sqlalchemy() -> None:
     _listening = True
 
 
+_KINDS = ("SELECT", "INSERT", "UPDATE", "DELETE", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "WITH")
+_statement_children: dict[str, object] = {}
+
+
+def _statement_histogram(statement: str):
+    """The histogram child of the statement's kind (looked up once per kind, not per statement)."""
+    head = statement[:10].lstrip()[:9].upper()
+    child = _statement_children.get(head)
+    if child is None:
+        kind = next((k for k in _KINDS if head.startswith(k)), None)
+        if kind is None:
+            match = _STATEMENT.match(statement)
+            kind = match.group(1).upper()[:20] if match else "OTHER"
+        child = _statement_children[head] = DB_STATEMENTS.labels(kind)
+    return child
+
+
 def _before_statement(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
     from .tracing import start_sql_span
 
@@ -157,8 +180,7 @@ def _after_statement(conn, _cursor, statement, _parameters, _context, _executema
     if not stack:
         return
     started, span = stack.pop()
-    match = _STATEMENT.match(statement)
-    DB_STATEMENTS.labels(match.group(1).upper() if match else "OTHER").observe(time.perf_counter() - started)
+    _statement_histogram(statement).observe(time.perf_counter() - started)
     if span is not None:
         span.end()
 
@@ -218,7 +240,7 @@ def instrument_cache(cache) -> None:
         value = get(key, *args, **kwargs)
         name = _name_of(key)
         if name is not None:
-            CACHE_LOOKUPS.labels(name, "miss" if value is None else "hit").inc()
+            cache_lookup(name, value is not None)
         return value
 
     cache.get = counted_get
@@ -381,11 +403,14 @@ def init_app(app: Flask) -> None:
     limiter.exempt(app.view_functions["metrics"])
 
 
-def start_worker_server(app: Flask) -> None:
-    """``tercul worker``: serve this process's metrics on ``WORKER_METRICS_PORT`` (if set)."""
+def start_worker_server(app: Flask):
+    """``tercul worker``: serve this process's metrics on ``WORKER_METRICS_PORT`` (if set).
+
+    Returns the HTTP server (``shutdown()`` stops it), or None when there is no port.
+    """
     port = app.config.get("WORKER_METRICS_PORT")
     if not port or not app.config.get("METRICS_ENABLED", True):
-        return
+        return None
     from prometheus_client import start_http_server
 
     _listen_sqlalchemy()
@@ -397,5 +422,7 @@ def start_worker_server(app: Flask) -> None:
     else:
         registry.register(_Combined(REGISTRY))
     registry.register(OutboxCollector(app))
-    start_http_server(int(port), addr=app.config.get("WORKER_METRICS_HOST", "0.0.0.0"), registry=registry)
+    server, _thread = start_http_server(int(port), addr=app.config.get("WORKER_METRICS_HOST", "0.0.0.0"),
+                                        registry=registry)
     log.info("worker metrics on port %s", port)
+    return server

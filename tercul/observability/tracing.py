@@ -98,7 +98,7 @@ def current_traceparent() -> str | None:
 
 def start_sql_span(statement: str, dialect: str):
     """A span for one SQL statement, ended by the caller (None when off or outside a trace)."""
-    if _tracer is None or not trace.get_current_span().get_span_context().is_valid:
+    if _tracer is None or not trace.get_current_span().is_recording():  # no trace, or not sampled
         return None
     operation = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else "SQL"
     return _tracer.start_span(f"db {operation}", kind=SpanKind.CLIENT, attributes={

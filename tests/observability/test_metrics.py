@@ -126,3 +126,24 @@ def test_search_latency_by_mode(client):
     assert client.get("/search?q=evening+light").status_code == 200
     after = sample(scrape(client), "tercul_search_duration_seconds_count", mode="keyword")
     assert after - before[1] == 1
+
+
+def test_the_worker_serves_its_own_metrics(app, session, monkeypatch):
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setitem(app.config, "WORKER_METRICS_PORT", port)
+    monkeypatch.setitem(app.config, "WORKER_METRICS_HOST", "127.0.0.1")
+    metrics.job_finished("index", "retry", 0.01)
+    server = metrics.start_worker_server(app)
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+            text = response.read().decode()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert sample(text, "tercul_jobs_total", topic="index", outcome="failed") >= 1
+    assert "# TYPE tercul_outbox_pending gauge" in text
