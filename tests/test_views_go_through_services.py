@@ -49,5 +49,6 @@ def test_views_import_no_models_and_no_query_builder(path: Path):
 
 def test_the_check_sees_the_modules():
     assert any(p.name == "loaders.py" for p in VIEW_MODULES) and any(p.parent.name == "areas" for p in VIEW_MODULES)
-    tree = ast.parse("from ..models import Work\nfrom .. import models\nif TYPE_CHECKING:\n    from ...models import User\n")
+    tree = ast.parse("from ..models import Work\nfrom .. import models\n"
+                     "if TYPE_CHECKING:\n    from ...models import User\n")
     assert _runtime_imports(tree) == [(1, "tercul.models"), (2, "tercul.models")]
