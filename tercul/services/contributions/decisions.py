@@ -30,11 +30,7 @@ def approve_contribution(session: Session, actor: User | None, contribution_id: 
     comment = clean_comment(comment)
     publish_contribution(session, c)
     c.decided_at = utcnow()
-    event = record_event(session, c, reviewer, "approved", c.status, "approved", comment)
-    c.status = "approved"
-    session.flush()
-    notifications.contribution_reviewed(session, c, event, reviewer)
-    return c
+    return _decided(session, c, reviewer, "approved", comment)
 
 
 def reject_contribution(session: Session, actor: User | None, contribution_id: int, *, comment: str,
@@ -44,11 +40,7 @@ def reject_contribution(session: Session, actor: User | None, contribution_id: i
                                 ("pending", "changes_requested"))
     comment = clean_comment(comment, required="Say why it is not accepted: the contributor will read it.")
     c.decided_at = utcnow()
-    event = record_event(session, c, reviewer, "rejected", c.status, "rejected", comment)
-    c.status = "rejected"
-    session.flush()
-    notifications.contribution_reviewed(session, c, event, reviewer)
-    return c
+    return _decided(session, c, reviewer, "rejected", comment)
 
 
 def request_changes(session: Session, actor: User | None, contribution_id: int, *, comment: str,
@@ -56,11 +48,7 @@ def request_changes(session: Session, actor: User | None, contribution_id: int, 
     """Send a contribution back to its contributor with what to change."""
     reviewer, c = _for_decision(session, actor, contribution_id, expected_status, expected_revision, ("pending",))
     comment = clean_comment(comment, required="Say what should change: the contributor will read it.")
-    event = record_event(session, c, reviewer, "changes_requested", c.status, "changes_requested", comment)
-    c.status = "changes_requested"
-    session.flush()
-    notifications.contribution_reviewed(session, c, event, reviewer)
-    return c
+    return _decided(session, c, reviewer, "changes_requested", comment)
 
 
 DECISIONS = {"approve": approve_contribution, "reject": reject_contribution, "request_changes": request_changes}
@@ -103,6 +91,14 @@ def bulk_approve(session: Session, actor: User | None, items: Sequence[tuple[int
         else:
             outcomes.append(BulkOutcome(contribution_id, True, "Approved and published.", title))
     return outcomes
+
+
+def _decided(session: Session, c: Contribution, reviewer: User, status: str, comment: str | None) -> Contribution:
+    """Record the decision (the event's action is the new status) and tell the contributor."""
+    event = record_event(session, c, reviewer, status, c.status, status, comment)
+    session.flush()
+    notifications.contribution_reviewed(session, c, event, reviewer)
+    return c
 
 
 def _for_decision(session: Session, actor: User | None, contribution_id: int, expected_status: str | None,

@@ -96,9 +96,7 @@ def revise_contribution(session: Session, actor: User | None, contribution_id: i
     translation as it is now.
     """
     actor = require_contributor(actor)
-    c = lock_contribution(session, contribution_id)
-    require_own(c, actor)
-    check_expected(c, expected_status, expected_revision)
+    c = _own_contribution(session, actor, contribution_id, expected_status, expected_revision)
     if c.status not in OPEN_STATUSES:
         raise Conflict(f"This contribution is {STATUS_LABELS[c.status].lower()}: it can no longer be changed.")
     unknown = set(changes) - set(FIELDS[c.kind])
@@ -145,9 +143,7 @@ def submit_contribution(session: Session, actor: User | None, contribution_id: i
                         expected_status: str | None = None, expected_revision: int | None = None) -> Contribution:
     """Send a draft to the reviewers (checked again, as when it was saved)."""
     actor = require_contributor(actor)
-    c = lock_contribution(session, contribution_id)
-    require_own(c, actor)
-    check_expected(c, expected_status, expected_revision)
+    c = _own_contribution(session, actor, contribution_id, expected_status, expected_revision)
     if c.status != "draft":
         raise Conflict(f"This contribution is already {STATUS_LABELS[c.status].lower()}.")
     return revise_contribution(session, actor, contribution_id, submit=True)
@@ -158,15 +154,22 @@ def withdraw_contribution(session: Session, actor: User | None, contribution_id:
                           expected_revision: int | None = None) -> Contribution:
     """Take one's contribution back (a draft, or one under review). It stays in the history."""
     actor = require_user(actor)
-    c = lock_contribution(session, contribution_id)
-    require_own(c, actor)
-    check_expected(c, expected_status, expected_revision)
+    c = _own_contribution(session, actor, contribution_id, expected_status, expected_revision)
     if c.status not in OPEN_STATUSES:
         raise Conflict(f"This contribution is {STATUS_LABELS[c.status].lower()}: it can no longer be withdrawn.")
     from_status = c.status
     c.status, c.decided_at = "withdrawn", utcnow()
     record_event(session, c, actor, "withdrawn", from_status, "withdrawn", clean_comment(comment))
     session.flush()
+    return c
+
+
+def _own_contribution(session: Session, actor: User, contribution_id: int, expected_status: str | None,
+                      expected_revision: int | None) -> Contribution:
+    """The actor's own contribution, locked, in the state the actor saw (``Conflict`` otherwise)."""
+    c = lock_contribution(session, contribution_id)
+    require_own(c, actor)
+    check_expected(c, expected_status, expected_revision)
     return c
 
 
