@@ -380,7 +380,7 @@ def init_app(app: Flask) -> None:
     # process each get their own); under gunicorn their values go to the shared folder
     http_registry = CollectorRegistry(auto_describe=True)
     exporter = PrometheusMetrics(app=None, path=None, registry=http_registry, group_by="endpoint",
-                                 defaults_prefix="tercul", excluded_paths=["^/metrics$"],
+                                 defaults_prefix="tercul",
                                  buckets=(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5))
     exporter.init_app(app)
     app.extensions["tercul.metrics"] = exporter
@@ -395,6 +395,7 @@ def init_app(app: Flask) -> None:
         if not allowed(current_app.config, request.remote_addr, request.headers.get("Authorization")):
             abort(403)
         g.access_log = False  # scrapes every few seconds would drown the access log
+        request.prom_do_not_track = True  # nor are they counted as traffic
         return Response(render(current_app._get_current_object(), http_registry), mimetype=CONTENT_TYPE_LATEST)
 
     app.add_url_rule("/metrics", "metrics", metrics_view)
