@@ -246,8 +246,9 @@ def _format(error: GraphQLError) -> dict[str, Any]:
     api_error = to_api_error(original) if original is not None else None
     if api_error is None and original is None and error.extensions and "code" in error.extensions:
         api_error = error
-    if api_error is None and original is None:
-        # argument coercion and other request errors found during execution
+    if api_error is None and (original is None or isinstance(original, GraphQLError) or not error.path):
+        # argument and variable coercion (an enum value that does not exist, a scalar that
+        # cannot be parsed): the request's fault, found before or during execution
         api_error = ApiError(_hide_suggestions(error.message), "BAD_USER_INPUT")
     if api_error is None and isinstance(original, DataError):
         # a value the argument checks should have refused: the client's input all the same
