@@ -15,7 +15,7 @@ from .extensions import db
 BATCH = 25  # texts analysed per commit
 # a process running the analysers is replaced after this many texts: each language the
 # analysers meet keeps its data (lemmas, frequencies) in memory until the process ends
-TEXTS_PER_PROCESS = 40
+TEXTS_PER_PROCESS = 100
 
 
 def _analyse_here(todo, bar) -> int:
@@ -152,7 +152,7 @@ def enrich(works: tuple[str, ...], everything: bool, stale: bool, progress: bool
         sys.exit(2)
     work_ids = None if everything else _work_ids(works)
     texts = analysis.published_texts(db.session, work_ids=work_ids)
-    todo = analysis.stale_texts(db.session, work_ids=work_ids)
+    todo = analysis.by_language(db.session, analysis.stale_texts(db.session, work_ids=work_ids))
     db.session.commit()
     started = time.perf_counter()
     show = sys.stderr.isatty() if progress is None else progress

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from sqlalchemy import and_, delete, exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from ..models import OutboxEntry, TextAnalysis, TextRevision, Translation, Work
@@ -144,11 +145,20 @@ def _store(session: Session, subject: RevisionSubject, version: str, digest: str
     row = TextAnalysis(revision_id=subject.revision_id, analyzer_version=version,
                        language=result.get("language_detected"), summary=summary, lines=result.get("lines") or {},
                        text_hash=digest, facets=(" " + " ".join(facets) + " ")[:200] if facets else None)
-    session.add(row)
+    try:
+        # a savepoint: two workers may analyse the same revision at once (duplicate requests)
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        stored = session.scalar(select(TextAnalysis).where(TextAnalysis.revision_id == subject.revision_id,
+                                                           TextAnalysis.analyzer_version == version))
+        if stored is None:
+            raise
+        return stored
     # results of other analyser versions for this revision are stale now
     session.execute(delete(TextAnalysis).where(TextAnalysis.revision_id == subject.revision_id,
                                                TextAnalysis.analyzer_version != version))
-    session.flush()
     return row
 
 
@@ -262,6 +272,12 @@ def published_texts(session: Session, *, work_ids: Iterable[int] | None = None) 
         wq, tq = wq.where(Work.id.in_(ids)), tq.where(Translation.work_id.in_(ids))
     return ([("work", i, r) for i, r in session.execute(wq.order_by(Work.id))]
             + [("translation", i, r) for i, r in session.execute(tq.order_by(Translation.id))])
+
+
+def by_language(session: Session, texts: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Texts grouped by language (then in reading order): the analysers load each language's data once."""
+    languages = {rid: s.language for rid, s in _subjects(session, [r for _e, _i, r in texts]).items()}
+    return sorted(texts, key=lambda t: (languages.get(t[2]) or "", t[2]))
 
 
 def schedule_reanalysis(session: Session) -> int:

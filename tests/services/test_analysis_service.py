@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 import tercul.analysis
 from factories import make_work
@@ -211,3 +211,15 @@ def test_enrich_in_two_processes_stores_the_same_results(session, cli_runner):
     assert stored.summary["rhyme_scheme"] == "ABAB CDCD EFEF GG"
     for work in works:
         assert analysis.analysis_for_revision(session, work.current_revision_id).summary["counts"]["lines"] == 8
+
+
+def test_a_result_stored_meanwhile_by_another_worker_is_kept(session, calls):
+    work = make_sonnet(session)
+    planned = analysis.plan_analysis(session, work.current_revision_id)
+    result = analysis.run_pending(planned.arguments)
+    # another worker stores its result first: the unique (revision, version) refuses a second row
+    first = analysis._store(session, planned.subject, planned.version, planned.digest, result)
+    second = analysis._store(session, planned.subject, planned.version, planned.digest, result)
+    assert second.id == first.id
+    assert session.scalar(select(func.count()).select_from(TextAnalysis).where(
+        TextAnalysis.revision_id == work.current_revision_id)) == 1
