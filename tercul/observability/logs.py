@@ -16,7 +16,6 @@ import random
 import re
 import sys
 import time
-from datetime import datetime, timezone
 from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
@@ -56,6 +55,8 @@ _SECRET_NAME = re.compile(_SECRET_NAMES, re.I)
 _ANY = re.compile("|".join(f"(?:{pattern.pattern.replace('(?i)', '')})" for pattern, _ in _REDACTIONS), re.I)
 # fields of the access log that never hold free text
 _SAFE_FIELDS = frozenset({"method", "endpoint", "status", "duration_ms", "bytes", "remote_addr"})
+_STANDARD_AND_CONTEXT = frozenset(_STANDARD | set(_CONTEXT))
+_NOT_FREE_TEXT = _STANDARD_AND_CONTEXT | _SAFE_FIELDS
 
 
 def redact(text: str) -> str:
@@ -91,10 +92,11 @@ class RedactingFilter(logging.Filter):
         record.exc_info = None  # the redacted text is what gets written
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
-        for key, value in list(vars(record).items()):
-            if isinstance(value, (str, dict, list, tuple)) and key not in _STANDARD and key not in _CONTEXT \
-                    and key not in _SAFE_FIELDS:
-                setattr(record, key, _redact_value(value))
+        fields = record.__dict__
+        for key in [k for k in fields if k not in _NOT_FREE_TEXT]:
+            value = fields[key]
+            if isinstance(value, (str, dict, list, tuple)):
+                fields[key] = _redact_value(value)
         return True
 
 
@@ -138,17 +140,20 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, ids, then extra fields."""
 
     def format(self, record: logging.LogRecord) -> str:
+        fields = record.__dict__
         out: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
+            "request_id": fields.get("request_id"),
+            "user_id": fields.get("user_id"),
+            "trace_id": fields.get("trace_id"),
+            "span_id": fields.get("span_id"),
         }
-        for name in _CONTEXT:
-            out[name] = getattr(record, name, None)
-        for key, value in vars(record).items():
-            if key not in _STANDARD and key not in out:
-                out[key] = value
+        for key in fields:
+            if key not in _STANDARD_AND_CONTEXT:
+                out[key] = fields[key]
         if record.exc_info and not record.exc_text:
             record.exc_text = self.formatException(record.exc_info)
         if record.exc_text:
