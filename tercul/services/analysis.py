@@ -586,6 +586,53 @@ def compare_contribution(session: Session, actor, contribution_id: int) -> Submi
 
 # ---------------------------------------------------------------------------- facets
 
+READABILITY_BANDS = ("very-easy", "easy", "fairly-easy", "standard", "fairly-difficult", "difficult", "very-difficult")
+FEATURES = FORM_FACETS + tuple(f"readability-{band}" for band in READABILITY_BANDS)
+
+
+def feature_label(feature: str) -> str:
+    """``readability-fairly-easy`` -> ``Readability: fairly easy``; ``free-verse`` -> ``Free verse``."""
+    if feature.startswith("readability-"):
+        return "Readability: " + feature[len("readability-"):].replace("-", " ")
+    return FACET_LABELS.get(feature, feature.replace("-", " ").capitalize())
+
+
+def clean_feature(raw: str | None, field: str = "feature") -> str | None:
+    """A form feature filter's value, or None; ``Invalid`` for one that is not offered."""
+    value = "-".join((raw or "").strip().lower().split())
+    if not value:
+        return None
+    if value not in FEATURES:
+        from .errors import Invalid
+
+        raise Invalid(field, f"“{(raw or '')[:40]}” is not a form feature; choose one of: {', '.join(FEATURES)}.")
+    return value
+
+
+def works_with_feature(feature: str, *, parts: bool = False):
+    """Ids of works whose published original has ``feature``, as a subquery computed once.
+
+    Without ``parts``, a collection counts when one of its parts has it (as for
+    translations on the browse page): "sonnet" finds Shakespeare's Sonnets.
+    """
+    owner = Work.id if parts else func.coalesce(Work.parent_id, Work.id)
+    return (select(owner).join(TextAnalysis, TextAnalysis.revision_id == Work.current_revision_id)
+            .where(TextAnalysis.analyzer_version == analyser_version(),
+                   TextAnalysis.facets.like(f"% {feature} %")).scalar_subquery())
+
+
+def feature_counts(session: Session) -> list[tuple[str, str, int]]:
+    """(feature, label, top-level works) for every feature some work has, in the order of FEATURES."""
+    owners: dict[str, set[int]] = {}
+    for owner, facets in session.execute(
+            select(func.coalesce(Work.parent_id, Work.id), TextAnalysis.facets)
+            .join(TextAnalysis, TextAnalysis.revision_id == Work.current_revision_id)
+            .where(TextAnalysis.analyzer_version == analyser_version(), TextAnalysis.facets.is_not(None))):
+        for facet in facets.split():
+            owners.setdefault(facet, set()).add(owner)
+    return [(f, feature_label(f), len(owners[f])) for f in FEATURES if f in owners]
+
+
 def facet_condition(facets: Iterable[str], revision_column):
     """SQL condition: the text at ``revision_column`` has every facet (current analyser version)."""
     version = analyser_version()

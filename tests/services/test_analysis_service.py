@@ -223,3 +223,31 @@ def test_a_result_stored_meanwhile_by_another_worker_is_kept(session, calls):
     assert second.id == first.id
     assert session.scalar(select(func.count()).select_from(TextAnalysis).where(
         TextAnalysis.revision_id == work.current_revision_id)) == 1
+
+
+def test_form_features_find_works_and_their_collections(session):
+    from tercul.models import Work
+    from tercul.services.errors import Invalid
+
+    collection, _ = catalog.upsert_work(session, catalog.WorkFields(slug="the-sonnets", title="The Sonnets",
+                                                                    language="en", form="poetry", authors=[],
+                                                                    genres=[], tags=[]))
+    sonnet = make_sonnet(session)
+    sonnet.parent_id = collection.id
+    plain = make_work(stanzas=2, lines=4)
+    for work in (sonnet, plain):
+        analysis.analyse_revision(session, work.current_revision_id)
+    session.flush()
+    counts = {f: n for f, _label, n in analysis.feature_counts(session)}
+    assert counts["sonnet"] == 1 and counts["iambic"] == 1 and "sonnet" in dict(
+        (f, label) for f, label, _n in analysis.feature_counts(session))
+    top = set(session.scalars(select(Work.slug).where(Work.id.in_(analysis.works_with_feature("sonnet")))))
+    assert top == {"the-sonnets"}
+    parts = set(session.scalars(select(Work.slug).where(Work.id.in_(analysis.works_with_feature("sonnet",
+                                                                                                parts=True)))))
+    assert parts == {"sonnet-18"}
+    assert analysis.clean_feature(" Free verse ") == "free-verse"
+    assert analysis.clean_feature("") is None
+    with pytest.raises(Invalid):
+        analysis.clean_feature("limerick")
+    assert analysis.feature_label("readability-fairly-easy") == "Readability: fairly easy"
