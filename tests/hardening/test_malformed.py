@@ -118,3 +118,11 @@ def test_a_slug_with_a_slash_is_refused_so_every_author_is_reachable(web, sessio
     assert payload["author"] is None and payload["errors"][0]["field"] == "slug"
     work = make_work()
     assert web.get(f"/works/{work.slug}").status_code == 200
+
+
+def test_a_variable_that_fails_coercion_is_bad_user_input(web):
+    # found by the fuzzer: an enum value that does not exist was reported as INTERNAL
+    response = web.post("/graphql", json={"query": "query($f: WorkFilter) { works(filter: $f) { totalCount } }",
+                                          "variables": {"f": {"form": "\r\n"}}})
+    assert response.status_code == 200
+    assert [e["extensions"]["code"] for e in response.get_json()["errors"]] == ["BAD_USER_INPUT"]
