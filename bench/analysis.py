@@ -80,16 +80,18 @@ def main() -> int:
     read = time.perf_counter() - started
     if args.limit:
         items = items[:args.limit]
-    # the longest texts first, so that the two workers finish together
-    items.sort(key=lambda d: -sum(1 for _ in d.text.iter_lines()))
+    # by language (a worker keeps one language's lemma dictionary and frequency list
+    # loaded: see tercul/analysis/tokens.py), the longest texts first within each
+    items.sort(key=lambda d: (d.language.split("-")[0], -sum(1 for _ in d.text.iter_lines())))
     print(f"read {len(items)} texts from the demo sources in {read:.1f} s "
           f"(parent peak RSS {_rss_peak_mb():.0f} MB)")
 
+    # load the analysers (models, the CMU dictionary) once before forking, as a worker
+    # process with threads would: the workers share those pages
+    print(f"the analysers loaded in {_warm(0):.1f} s (parent peak RSS {_rss_peak_mb():.0f} MB)")
     context = get_context("fork")
     rows = []
     with context.Pool(args.workers, maxtasksperchild=None) as pool:
-        warm = pool.map(_warm, range(args.workers), chunksize=1)
-        print(f"workers loaded the analysers in {max(warm):.1f} s")
         began = time.perf_counter()
         for row in pool.imap_unordered(_analyse, items, chunksize=1):
             rows.append(row)
@@ -118,11 +120,13 @@ def main() -> int:
           f"{', '.join(f'{r[0]}={r[7]}' for r in mismatched[:10])}); {len(rows) - len(supported)} unsupported")
     print(f"texts with notes (partial results): {sum(1 for r in rows if r[8])}")
     total_peak = _rss_peak_mb() + sum(worker_peaks.values())
+    total_pss = _pss_mb() + sum(worker_pss.values())
     print(f"peak RSS: parent {_rss_peak_mb():.0f} MB, workers "
           f"{', '.join(f'{v:.0f}' for v in worker_peaks.values())} MB; together {total_peak:.0f} MB "
           f"(an upper bound: forked workers share the parent's pages); workers' largest PSS "
-          f"{', '.join(f'{v:.0f}' for v in worker_pss.values())} MB")
-    print(f"goal: under 300 s and 1024 MB -> {'met' if wall < 300 and total_peak < 1024 else 'NOT met'}")
+          f"{', '.join(f'{v:.0f}' for v in worker_pss.values())} MB, with the parent's {total_pss:.0f} MB")
+    print(f"goal: under 300 s and 1024 MB -> time {'met' if wall < 300 else 'NOT met'}, memory "
+          f"{'met' if total_pss < 1024 else 'NOT met'} (PSS), {'met' if total_peak < 1024 else 'NOT met'} (RSS sum)")
 
     if args.accuracy:
         from tests.analysis import accuracy

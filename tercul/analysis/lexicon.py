@@ -38,6 +38,22 @@ def frequency_language(language: str) -> str | None:
     return base if base in _wordfreq_languages() and base not in NEEDS_TOKENIZER else None
 
 
+_loaded: list[str] = []  # the language whose frequency list wordfreq holds now
+
+
+def _use_language(language: str) -> None:
+    """Keep one language's list in memory (about 60 MB each): wordfreq caches every list
+    it reads for good, which across the library's languages would take gigabytes."""
+    import wordfreq
+
+    if _loaded and _loaded[0] != language:
+        wordfreq.get_frequency_dict.cache_clear()
+        wordfreq.get_frequency_list.cache_clear()
+        _loaded.clear()
+    if not _loaded:
+        _loaded.append(language)
+
+
 def zipf(word: str, language: str) -> float:
     import wordfreq
 
@@ -68,9 +84,13 @@ def rare_and_keywords(tokens: list[str], lemmas: list[str] | None, language: str
     if lang is None:
         common = [w for w, _ in keys.most_common() if len(w) > 4][:MAX_LISTED]
         return [], common, f"no word-frequency list for {language!r}: rare words not computed"
+    _use_language(lang)
     freq: dict[str, float] = {}
     for word in set(counts) | set(keys):
         freq[word] = zipf(word, lang)
+    import wordfreq
+
+    wordfreq.get_frequency_list.cache_clear()  # the dict built from it stays; the raw list is not needed
     rare = sorted((w for w in counts if freq[w] < RARE_ZIPF and len(w) > 2 and "'" not in w),
                   key=lambda w: (freq[w], w))[:MAX_LISTED]
     total = sum(keys.values())

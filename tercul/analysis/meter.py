@@ -86,7 +86,11 @@ def _variants(foot: str, feet: int) -> list[tuple[str, float]]:
     return out
 
 
-_METERS = [(foot, feet, _variants(foot, feet)) for foot in FEET for feet in LENGTHS]
+_METERS = [(foot, feet) for foot in FEET for feet in LENGTHS]
+_BY_LENGTH: dict[int, list[tuple[str, int, str, float]]] = {}  # syllables -> (foot, feet, beats, penalty)
+for _foot, _feet in _METERS:
+    for _beats, _penalty in _variants(_foot, _feet):
+        _BY_LENGTH.setdefault(len(_beats), []).append((_foot, _feet, _beats, _penalty))
 # Triple meters and trochees are rarer in English verse than iambs: a line that fits
 # several equally is read as iambic.
 _PRIOR = {"iambic": 0.0, "trochaic": 0.1, "anapestic": 0.3, "dactylic": 0.3}
@@ -96,14 +100,10 @@ MISS = 3.0  # cost of a line whose syllable count does not fit the meter at all
 def line_costs(pattern: str) -> dict[tuple[str, int], tuple[float, str]]:
     """(foot, feet) -> (cost, beats) for each meter the line's length fits."""
     out: dict[tuple[str, int], tuple[float, str]] = {}
-    n = len(pattern)
-    for foot, feet, variants in _METERS:
-        for beats, penalty in variants:
-            if len(beats) != n:
-                continue
-            cost = _cost(pattern, beats) + penalty
-            if (foot, feet) not in out or cost < out[(foot, feet)][0]:
-                out[(foot, feet)] = (cost, beats)
+    for foot, feet, beats, penalty in _BY_LENGTH.get(len(pattern), ()):
+        cost = _cost(pattern, beats) + penalty
+        if (foot, feet) not in out or cost < out[(foot, feet)][0]:
+            out[(foot, feet)] = (cost, beats)
     return out
 
 
@@ -136,8 +136,8 @@ def dominant_meter(lines: list[str]) -> tuple[dict | None, dict[int, LineMeter |
     if len(spoken) < MIN_LINES:
         return None, fitted
     totals: Counter = Counter()
-    for foot, feet, _ in _METERS:
-        key = (foot, feet)
+    for key in _METERS:
+        foot = key[0]
         totals[key] = sum(c[key][0] if key in c else MISS for _, c in spoken) + _PRIOR[foot] * len(spoken)
     (foot, feet), _ = min(totals.items(), key=lambda item: item[1])
     good = 0

@@ -6,6 +6,8 @@ included). Languages simplemma has no dictionary for get tokens and sentences on
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 WORD = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*")
@@ -39,19 +41,34 @@ def sentences(text: str, language: str) -> list[str]:
     return [s for s in found if WORD.search(s)]
 
 
+# A language's lemma dictionary takes about 100 MB in memory: a worker keeps one
+# loaded at a time (simplemma's default keeps 8), so that analysing texts in many
+# languages stays within memory.
+LEMMA_DICTIONARIES_KEPT = 1
+
+
+@lru_cache(maxsize=1)
+def _lemmatizer():
+    from simplemma import Lemmatizer
+    from simplemma.strategies import DefaultStrategy
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+    factory = DefaultDictionaryFactory(cache_max_size=LEMMA_DICTIONARIES_KEPT)
+    return Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=factory))
+
+
 def lemmas(tokens: list[str], language: str) -> list[str] | None:
     """Lemma of each token (lower case), or None where simplemma has no dictionary."""
-    import simplemma
-
     lang = lemma_language(language)
     if lang is None:
         return None
+    lemmatizer = _lemmatizer()
     cache: dict[str, str] = {}
     out = []
     for token in tokens:
         low = token.lower().replace("’", "'")
         lemma = cache.get(low)
         if lemma is None:
-            lemma = cache[low] = simplemma.lemmatize(low, lang=lang).lower()
+            lemma = cache[low] = lemmatizer.lemmatize(low, lang=lang).lower()
         out.append(lemma)
     return out
