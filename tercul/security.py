@@ -378,6 +378,12 @@ class _SafeJsonRequest(Request):
 def init_input_checks(app: Flask) -> None:
     # the converter must be in place before the blueprints add their rules
     app.url_map.converters["int"] = DatabaseIntConverter
+    # sizes: a form field may hold a whole text (TEXT_MAX_BYTES), a request two of them;
+    # beyond, 413 before anything is parsed (Werkzeug reads any length otherwise)
+    text_bytes = int(app.config.get("TEXT_MAX_BYTES", 2 * 1024 * 1024))
+    app.config["MAX_FORM_MEMORY_SIZE"] = max(app.config.get("MAX_FORM_MEMORY_SIZE") or 0, text_bytes + 64 * 1024)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = 2 * text_bytes + 1024 * 1024
     if app.request_class is Request or issubclass(_SafeJsonRequest, app.request_class):
         app.request_class = _SafeJsonRequest
     app.before_request(reject_malformed_input)

@@ -126,3 +126,13 @@ def test_a_variable_that_fails_coercion_is_bad_user_input(web):
                                           "variables": {"f": {"form": "\r\n"}}})
     assert response.status_code == 200
     assert [e["extensions"]["code"] for e in response.get_json()["errors"]] == ["BAD_USER_INPUT"]
+
+
+def test_bodies_and_fields_beyond_the_sizes_are_413(app, web):
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    assert limit >= 2 * app.config["TEXT_MAX_BYTES"]
+    response = web.post("/graphql", data=b"[" + b" " * limit + b"]", content_type="application/json")
+    assert response.status_code == 413
+    assert web.post("/account/login", data={"email": "x" * limit, "password": "x"}).status_code == 413
+    # a whole text still fits in one field
+    assert app.config["MAX_FORM_MEMORY_SIZE"] > app.config["TEXT_MAX_BYTES"]
