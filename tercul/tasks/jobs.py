@@ -159,11 +159,13 @@ def mark_done(session: Session, entry_id: int, topic: str, covered: dict[tuple[s
     """Mark a row done, with the pending rows of its topic that its work covered
     (requests about the revisions the handler saw, or older ones); returns how many.
 
-    The rows are locked first, in id order, skipping those another worker holds (it is
-    running or marking them): two workers whose covered rows overlap never wait for each
-    other, so they cannot deadlock (each multi-row UPDATE used to lock rows in its own
-    scan order: PostgreSQL found four deadlocks while indexing the demo). A skipped row
-    stays pending and runs again later, harmlessly (handlers are idempotent).
+    Each UPDATE takes its rows through a sub-select in id order that skips rows another
+    worker holds (it is running or marking them): two workers whose covered rows overlap
+    never wait for each other, so they cannot deadlock (each multi-row UPDATE used to
+    lock rows in its own scan order: PostgreSQL found four deadlocks while indexing the
+    demo). A skipped row stays pending and runs again later, harmlessly (handlers are
+    idempotent). Every statement is a write, so SQLite takes its write lock at the first
+    one (a read first could not become a write once another worker committed).
     """
     pending = and_(OutboxEntry.processed_at.is_(None), OutboxEntry.dead_at.is_(None))
     items = sorted(covered.items())
@@ -171,15 +173,14 @@ def mark_done(session: Session, entry_id: int, topic: str, covered: dict[tuple[s
         [and_(OutboxEntry.topic == topic, OutboxEntry.entity == e, OutboxEntry.entity_id == i,
               OutboxEntry.version <= rev) for (e, i), rev in items[start:start + 200]]
         for start in range(0, len(items), 200)]
-    ids: set[int] = set()
+    now, marked = utcnow(), 0
     for group in groups:
-        ids.update(session.scalars(select(OutboxEntry.id).where(pending, or_(*group)).order_by(OutboxEntry.id)
-                                   .with_for_update(skip_locked=True)))
-    ordered, now = sorted(ids), utcnow()
-    for start in range(0, len(ordered), 500):
-        session.execute(update(OutboxEntry).where(OutboxEntry.id.in_(ordered[start:start + 500]))
-                        .values(processed_at=now, last_error=None).execution_options(synchronize_session=False))
-    return len(ordered)
+        free = (select(OutboxEntry.id).where(pending, or_(*group)).order_by(OutboxEntry.id)
+                .with_for_update(skip_locked=True))
+        marked += session.execute(update(OutboxEntry).where(OutboxEntry.id.in_(free))
+                                  .values(processed_at=now, last_error=None)
+                                  .execution_options(synchronize_session=False)).rowcount
+    return marked
 
 
 def release_claims(session: Session, entry_ids: list[int]) -> int:
