@@ -316,6 +316,53 @@ def measure_python(port: int, path: str | list[str], connections: int, duration:
     return len(latencies) / elapsed, q[49] * 1000, q[98] * 1000, errors[0]
 
 
+CPU_PROBE = """
+import os, sys, time, json, logging
+paths = json.loads(sys.argv[1])
+from tercul import create_app
+app = create_app()
+for handler in logging.getLogger("tercul").handlers:
+    handler.stream = open(os.devnull, "w")
+client = app.test_client()
+out = {}
+for name, path in paths:
+    many = path if isinstance(path, list) else [path]
+    for p in many[:50]:
+        client.get(p)
+    n = max(300, len(many))
+    started = time.process_time()  # this process's CPU, its exporting threads included
+    for i in range(n):
+        client.get(many[i % len(many)])
+    out[name] = (time.process_time() - started) / n * 1000
+print(json.dumps(out))
+"""
+
+
+def cpu_per_request(database: Path, pages: list[tuple[str, object]], sink_url: str) -> str:
+    """CPU milliseconds per request in process (Flask's test client), observability off and on:
+    steadier than requests per second on a busy machine, since other processes' load is not counted."""
+    import json
+
+    configs = [("off", tercul_env(database)), ("on", tercul_env(database, "on", sink_url))]
+    if ARGS.trace_sample >= 1:
+        configs.append(("on, traces 10%", {**tercul_env(database, "on", sink_url),
+                                            "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
+                                            "OTEL_TRACES_SAMPLER_ARG": "0.1"}))
+    rows: dict[str, list[float]] = {}
+    for _round in range(ARGS.rounds):
+        for label, env in configs:
+            out = subprocess.run([sys.executable, "-c", CPU_PROBE, json.dumps(pages)], env=env, cwd=ROOT,
+                                 capture_output=True, text=True, check=True).stdout
+            for name, ms in json.loads(out.strip().splitlines()[-1]).items():
+                rows.setdefault(f"{name}|{label}", []).append(ms)
+    lines = ["CPU per request in process (ms, median of rounds; test client, no HTTP server):",
+             f"  {'page':<12} " + " ".join(f"{label:>16}" for label, _ in configs)]
+    for name, _path in pages:
+        figures = [statistics.median(rows[f"{name}|{label}"]) for label, _ in configs]
+        lines.append(f"  {name:<12} " + " ".join(f"{v:>9.3f} ({v / figures[0] - 1:+.0%})" for v in figures))
+    return "\n".join(lines)
+
+
 def run_library(kind: str, count: int, args) -> list[Result]:
     database = build_library(kind, count)
     work_path = pick_work(database)
@@ -352,6 +399,11 @@ def run_library(kind: str, count: int, args) -> list[Result]:
             label = path if isinstance(path, str) else f"{len(path)} different /works/<slug>, in turn"
             rps, p50, p99 = (statistics.median(r[i] for r in runs[name]) for i in range(3))
             results.append(Result(name, label, rps, p50, p99, sum(r[3] for r in runs[name])))
+        if args.observability == "compare":
+            log("  CPU per request in process ...")
+            CPU_REPORTS[kind] = cpu_per_request(database, [("/healthz", "/healthz"), ("/works", "/works"),
+                                                           ("work page", work_path), ("many works", others)],
+                                                sink.url)
         if sink is not None:
             log(f"  OTLP receiver: {sink.requests} batches, {sink.bytes / 1e6:.1f} MB of spans")
     finally:
@@ -411,11 +463,14 @@ def main() -> None:
     for kind in kinds:
         results = run_library(kind, args.synthetic, args)
         print(report("demo" if kind == "demo" else f"synthetic {args.synthetic}", results, client))
+        if kind in CPU_REPORTS:
+            print(CPU_REPORTS[kind])
         print(f"(load average {os.getloadavg()[0]:.1f} at the end)")
         print()
 
 
 ARGS: argparse.Namespace
+CPU_REPORTS: dict[str, str] = {}
 
 if __name__ == "__main__":
     main()
