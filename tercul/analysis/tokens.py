@@ -41,20 +41,15 @@ def sentences(text: str, language: str) -> list[str]:
     return [s for s in found if WORD.search(s)]
 
 
-# A language's lemma dictionary takes about 100 MB in memory: a worker keeps one
-# loaded at a time (simplemma's default keeps 8), so that analysing texts in many
-# languages stays within memory.
-LEMMA_DICTIONARIES_KEPT = 1
-
-
 @lru_cache(maxsize=1)
 def _lemmatizer():
+    """simplemma with its memory-frugal dictionaries: the default ones take about 100 MB
+    per language in memory (several hundred for Finnish or Polish), the frugal ones a
+    few MB, so a worker can go through the library's languages in well under 1 GB."""
     from simplemma import Lemmatizer
     from simplemma.strategies import DefaultStrategy
-    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
 
-    factory = DefaultDictionaryFactory(cache_max_size=LEMMA_DICTIONARIES_KEPT)
-    return Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=factory))
+    return Lemmatizer(lemmatization_strategy=DefaultStrategy(low_memory=True))
 
 
 def lemmas(tokens: list[str], language: str) -> list[str] | None:
