@@ -129,3 +129,15 @@ def test_compare_form_of_unknown_texts_is_not_found(gql, session, sonnet):
                            {"w": work, "t": key})
         assert status == 200 and body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
         assert body["data"]["compareForm"] is None
+
+
+def test_works_filtered_by_form_feature(gql, session, sonnet):
+    make_work("plain-poem")
+    enrich(session)
+    query = 'query($f: String) { works(filter: {feature: $f}) { totalCount edges { node { slug } } } }'
+    status, body = gql(query, {"f": "sonnet"})
+    assert "errors" not in body, body
+    assert [e["node"]["slug"] for e in body["data"]["works"]["edges"]] == ["sonnet-18"]
+    status, body = gql(query, {"f": "limerick"})
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "not a form feature" in body["errors"][0]["message"]

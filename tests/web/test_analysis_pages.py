@@ -141,3 +141,17 @@ def test_the_review_page_compares_a_submission_and_flags_a_language_mismatch(cli
     fragment = text(client.get(f"/review/{c.id}/form", headers={"HX-Request": "true"}))
     assert "declared French" in fragment
     assert "Stanza by stanza" in fragment and fragment.count("ABAB CDCD EFEF GG") >= 2
+
+
+def test_works_can_be_filtered_by_form_feature(client, session, sonnet):
+    make_work("plain-poem", title="Plain Poem")
+    enrich(session)
+    page = text(client.get("/works"))
+    assert '<option value="sonnet">Sonnet (1)</option>' in page
+    found = text(client.get("/works?feature=sonnet"))
+    assert "Sonnet 18" in found and "Plain Poem" not in found
+    assert re.search(r'class="chip"[^>]*><span>Sonnet</span>', found)  # the active filter, removable
+    iambic = text(client.get("/works?feature=iambic&form=poetry"))
+    assert "Sonnet 18" in iambic and "Plain Poem" not in iambic
+    odd = text(client.get("/works?feature=limerick"))
+    assert "is not a form feature" in odd and "Plain Poem" in odd  # dropped and explained, not a 500

@@ -7,8 +7,8 @@ import graphene
 from graphql_sync_dataloaders import SyncDataLoader
 
 from ...services import analysis as analysis_service
-from ...services.errors import NotFound
-from ..core import ApiError
+from ...services.errors import Invalid, NotFound
+from ..core import ApiError, bad_input
 
 
 class AnalysisCounts(graphene.ObjectType):
@@ -213,6 +213,14 @@ def comparison_payload(view) -> FormComparison:
                             lines_kept=bool(p.get("lines_kept")), rhyme_kept=p.get("rhyme_kept"),
                             syllables_kept=p.get("syllables_kept")) for p in view.stanzas],
         notes=list(comparison.get("notes") or []))
+
+
+def feature_filter(value: str | None) -> str | None:
+    """The ``feature`` of a works filter, checked (BAD_USER_INPUT names the values offered)."""
+    try:
+        return analysis_service.clean_feature(value, "feature")
+    except Invalid as exc:
+        raise bad_input(exc.message, "filter.feature") from None
 
 
 class Query(graphene.ObjectType):

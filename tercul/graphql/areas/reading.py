@@ -10,6 +10,7 @@ from ...services.errors import Invalid
 from ...services.languages import normalize_language
 from ..core import bad_input, enum_value
 from ..pagination import build_connection, connection_args, page_window
+from .analysis import feature_filter
 from .catalog import Form, WorkConnection
 
 
@@ -41,6 +42,8 @@ class WorkFilter(graphene.InputObjectType):
     period = graphene.String(description="Literary period, as listed on the works.")
     century = graphene.Int(description="Century of composition: 19 for 1801-1900, -5 for the 5th century BCE.")
     include_parts = graphene.Boolean(description="Also list the parts of collections (each sonnet, each psalm).")
+    feature = graphene.String(description="A form feature found by the analysers: `sonnet`, `rhymed`, `iambic`, "
+                                          "`free-verse`, `readability-easy`... (a collection: one of its parts).")
 
 
 def _language(value: str | None, field: str) -> str | None:
@@ -138,6 +141,7 @@ class Query(graphene.ObjectType):
             translated_into=_language(f.get("translated_into"), "translatedInto"),
             form=enum_value(f.get("form")), author=f.get("author"), genre=f.get("genre"), tag=f.get("tag"),
             period=f.get("period"), century=f.get("century"), parts=bool(f.get("include_parts")),
+            feature=feature_filter(f.get("feature")),
             sort=enum_value(order_by) or "title")
         session = info.context.session
         if "last" in args or args.get("before") is not None:

@@ -8,6 +8,7 @@ from sqlalchemy import exists, func, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from ...models import FORMS, Author, Genre, Tag, Translation, Work, WorkAuthor, work_genres, work_tags
+from .. import analysis
 from ..errors import Invalid
 from ..languages import language_name, normalize_language
 from .cards import WorkCard, work_cards
@@ -38,6 +39,7 @@ class BrowseFilters:
     period: str | None = None
     century: int | None = None  # 19 = 1801-1900; -5 = 500-401 BCE
     parts: bool = False  # also list the parts of collections (each sonnet, each psalm)
+    feature: str | None = None  # a form feature found by the analysers: sonnet, rhymed, iambic...
     sort: str = DEFAULT_SORT
 
     def args(self, **changes: Any) -> dict[str, Any]:
@@ -46,7 +48,7 @@ class BrowseFilters:
         out: dict[str, Any] = {}
         for name, arg in (("language", "lang"), ("translated_into", "tr"), ("form", "form"),
                           ("author", "author"), ("genre", "genre"), ("tag", "tag"), ("period", "period"),
-                          ("century", "century")):
+                          ("century", "century"), ("feature", "feature")):
             value = getattr(f, name)
             if value is not None:
                 out[arg] = value
@@ -59,7 +61,7 @@ class BrowseFilters:
     @property
     def active(self) -> bool:
         return any(v is not None for v in (self.language, self.translated_into, self.form, self.author,
-                                           self.genre, self.tag, self.period, self.century))
+                                           self.genre, self.tag, self.period, self.century, self.feature))
 
 
 def clean_browse_args(args: Mapping[str, str]) -> tuple[BrowseFilters, list[str]]:
@@ -105,9 +107,14 @@ def clean_browse_args(args: Mapping[str, str]) -> tuple[BrowseFilters, list[str]
         return value[:limit] or None
 
     parts = (args.get("parts") or "").strip().lower() in ("1", "on", "true", "yes")
+    try:
+        feature = analysis.clean_feature(args.get("feature"))
+    except Invalid as exc:
+        notices.append(exc.message)
+        feature = None
     return BrowseFilters(language=lang, translated_into=tr, form=form, author=text("author"),
                          genre=text("genre"), tag=text("tag"), period=text("period"), century=century,
-                         parts=parts, sort=sort), notices
+                         parts=parts, sort=sort, feature=feature), notices
 
 
 @dataclass
@@ -121,6 +128,7 @@ class Facets:
     tags: list[tuple[str, str, int]]
     periods: list[tuple[str, int]]
     centuries: list[tuple[int, int]]
+    features: list[tuple[str, str, int]]  # form features found by the analysers: value, label, works
     works: int
     translations: int
     authors: int
@@ -187,7 +195,8 @@ def _build_facets(session: Session) -> Facets:
     )).one()
     return Facets(languages=languages, translated_into=translated, forms=forms,
                   genres=terms(Genre, work_genres), tags=terms(Tag, work_tags), periods=periods,
-                  centuries=sorted(by_century.items()), works=totals[0], translations=totals[1],
+                  centuries=sorted(by_century.items()), features=analysis.feature_counts(session),
+                  works=totals[0], translations=totals[1],
                   authors=totals[2])
 
 
@@ -283,6 +292,8 @@ def _browse_conditions(filters: BrowseFilters, ids: Mapping[str, int]) -> list:
         if not filters.parts:
             having = having.join(Work, Work.id == Translation.work_id)
         conditions.append(Work.id.in_(having.scalar_subquery()))
+    if filters.feature:
+        conditions.append(Work.id.in_(analysis.works_with_feature(filters.feature, parts=filters.parts)))
     if "author" in ids:
         conditions.append(exists().where(WorkAuthor.work_id == Work.id, WorkAuthor.author_id == ids["author"]))
     if "genre" in ids:
@@ -314,4 +325,6 @@ def _active_filters(filters: BrowseFilters, names: Mapping[str, str | None]) -> 
         add("period", "period", f"Period: {filters.period}")
     if filters.century is not None:
         add("century", "century", century_label(filters.century).capitalize())
+    if filters.feature:
+        add("feature", "feature", analysis.feature_label(filters.feature))
     return out
