@@ -23,7 +23,7 @@ from .results import (FormComparison, LineAnalysis, Speaker, StanzaAnalysis, Sta
 if TYPE_CHECKING:
     from ..texts.model import Division, Line, Text
 
-ANALYSER_VERSION = "1"
+ANALYSER_VERSION = "2"  # 2: rhyme blocks, poem-level meter, declared-language prior, bounded memory
 
 MAX_PROSODY_LINES = 12000  # lines given syllables, rhyme and meter (the longest play has ~4,000)
 MAX_LINE_CHARACTERS = 1000  # a verse line longer than this gets no syllables or rhyme
