@@ -177,11 +177,11 @@ class StanzaPair(graphene.ObjectType):
 class FormKept(graphene.ObjectType):
     """What the translation kept of the original's form (null: cannot tell)."""
 
-    stanzas = graphene.Boolean()
-    lines = graphene.Boolean()
-    rhyme_scheme = graphene.Boolean()
-    syllables = graphene.Boolean()
-    meter = graphene.Boolean()
+    stanzas = graphene.Boolean(description="As many stanzas.")
+    lines = graphene.Boolean(description="As many lines.")
+    rhyme_scheme = graphene.Boolean(description="The same rhyme schemes, stanza by stanza (letters renamed).")
+    syllables = graphene.Boolean(description="Mean syllables per line within 15%.")
+    meter = graphene.Boolean(description="The same meter; null when the original has none.")
 
 
 class FormComparison(graphene.ObjectType):
