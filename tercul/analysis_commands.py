@@ -46,6 +46,8 @@ def _analyse_in_processes(todo, workers: int, bar) -> int:
 
     from .services import analysis
 
+    from . import analysis as analysers  # noqa: F401 - imported before forking: no process imports it again
+
     db.session.commit()
     done: queue.Queue = queue.Queue()
     partial = stored = 0
