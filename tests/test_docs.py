@@ -32,3 +32,16 @@ def test_the_architecture_names_every_package():
 def test_the_readme_links_both():
     layout = (ROOT / "README.md").read_text(encoding="utf-8").split("## Layout", 1)[1]
     assert "docs/ARCHITECTURE.md" in layout and "docs/DEVELOPMENT.md" in layout
+
+
+def test_modules_named_in_the_architecture_table_exist_in_their_package():
+    missing = []
+    for row in (ROOT / "docs/ARCHITECTURE.md").read_text(encoding="utf-8").splitlines():
+        package = re.match(r"\| `(tercul/[\w/]+/)`", row)
+        if package is None:
+            continue
+        base = ROOT / package.group(1)
+        for name in re.findall(r"`(\w+(?:\.py|/))`", row):
+            if not any(base.rglob(name.rstrip("/"))):
+                missing.append(package.group(1) + name)
+    assert missing == []
