@@ -18,6 +18,7 @@ import logging
 import math
 import time
 from collections.abc import Callable
+from time import monotonic as _monotonic  # not the module's `time`, which tests replace with a clock
 
 from flask import Flask, Request, current_app, render_template, request, session
 from flask_limiter import RateLimitExceeded
@@ -216,13 +217,13 @@ def _with_limiter(operation: Callable):
     state = current_app.extensions.get("tercul.limits")
     if state is None:  # built once: a MemoryStorage starts a timer thread
         state = current_app.extensions.setdefault("tercul.limits", _LimitState())
-    if time.monotonic() >= state.retry_at:
+    if _monotonic() >= state.retry_at:
         try:
             result = operation(limiter.limiter)
         except Exception as error:  # noqa: BLE001 - any storage failure: count in memory
             if not state.down:
                 _limits_log.warning("rate limit storage unreachable (%s); counting in process memory", error)
-            state.down, state.retry_at = True, time.monotonic() + LIMITS_RETRY_SECONDS
+            state.down, state.retry_at = True, _monotonic() + LIMITS_RETRY_SECONDS
         else:
             if state.down:
                 _limits_log.warning("rate limit storage is back")
