@@ -16,6 +16,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 TERCUL_ENV=production \
     PROMETHEUS_MULTIPROC_DIR=/tmp/tercul-metrics
 WORKDIR /app
 COPY . .
+# pg_dump/pg_restore for `tercul backup` and `tercul restore` (the backup CronJob)
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
 RUN pip install --no-cache-dir -r requirements.txt
 COPY --from=assets /build/vendor static/vendor
 RUN useradd --system --home /var/lib/tercul tercul && mkdir -p /var/lib/tercul && chown tercul /var/lib/tercul

@@ -38,6 +38,8 @@ run: demo
 
 # PostgreSQL and Redis for the second test run, started if they are not running
 services:
+	@command -v redis-server >/dev/null || (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null)
 	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || \
 	  (command -v pg_ctlcluster >/dev/null && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start && sleep 2) || true
 	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || \
