@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from literature import sonnet
 import tercul.analysis
 from factories import make_work
 from tercul.models import OutboxEntry, TextAnalysis, TextRevision
@@ -11,20 +12,7 @@ from tercul.services import analysis, catalog
 from tercul.tasks import jobs
 from tercul.texts.model import Division, Line, Text
 
-SONNET_18 = """Shall I compare thee to a summer's day?
-Thou art more lovely and more temperate:
-Rough winds do shake the darling buds of May,
-And summer's lease hath all too short a date:
-Sometime too hot the eye of heaven shines,
-And often is his gold complexion dimm'd;
-And every fair from fair sometime declines,
-By chance, or nature's changing course, untrimm'd;
-But thy eternal summer shall not fade
-Nor lose possession of that fair thou owest;
-Nor shall Death brag thou wander'st in his shade,
-When in eternal lines to time thou growest:
-So long as men can breathe or eyes can see,
-So long lives this, and this gives life to thee.""".split("\n")
+SONNET_18 = sonnet(18)  # read from the demo sources
 
 
 def sonnet_text() -> Text:
