@@ -339,13 +339,13 @@ def test_cli_users_commands(cli_runner, session):
 def test_a_registration_racing_another_for_the_same_address_ends_like_a_taken_one(client, session, outbox,
                                                                                 monkeypatch):
     make_user(session)
-    real_lookup, calls = accounts._user_by_email, []
+    real_lookup, calls = accounts.registration._user_by_email, []
 
     def lookup_missing_the_other_registration(db_session, email):
         calls.append(email)
         return None if len(calls) == 1 else real_lookup(db_session, email)  # the first request misses it
 
-    monkeypatch.setattr(accounts, "_user_by_email", lookup_missing_the_other_registration)
+    monkeypatch.setattr(accounts.registration, "_user_by_email", lookup_missing_the_other_registration)
     response = post(client, "/account/register", {"name": "Twin", "email": "ana@example.org", "password": PASSWORD})
     assert response.status_code == 303 and response.location.endswith("/account/sent")
     assert [m.subject for m in outbox] == ["You already have a Tercul account"]
