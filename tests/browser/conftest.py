@@ -51,6 +51,8 @@ def live_server(live_app):
     from werkzeug.serving import make_server
 
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    # links in mail are built from SERVER_NAME, never from the request's Host
+    live_app.config["SERVER_NAME"] = f"127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
