@@ -125,6 +125,7 @@ def test_a_translation_from_draft_to_the_work_page(cast, open_as, live_server):
     ana.goto(contribution_url)
     assert "The second stanza is missing." in ana.inner_text("main")
     ana.get_by_role("link", name="Revise or answer").click()
+    ana.wait_for_load_state()  # htmx bound to the form before typing (under load it came late)
     box = ana.get_by_label("Text", exact=True)
     assert box.input_value() == STANZA_1
     box.fill(STANZA_1 + "\n\n" + STANZA_2)
