@@ -45,10 +45,13 @@ def _index(session: Session, entry: OutboxEntry) -> dict[tuple[str, int], int]:
 
 
 def _analyse(session: Session, entry: OutboxEntry) -> dict[tuple[str, int], int]:
-    # a text the analysers cannot handle gets a partial result with a note, not a failure
+    # A text the analysers cannot handle gets a partial result with a note, not a failure.
+    # The analysers run between two transactions (the read one is committed first): a read
+    # transaction kept open for the seconds they take could not become a write on SQLite
+    # once another worker thread had committed ("database is locked" at once).
     from ..services.analysis import analyse_entity
 
-    return analyse_entity(session, entry.entity, entry.entity_id)
+    return analyse_entity(session, entry.entity, entry.entity_id, before_running=session.commit)
 
 
 # topic -> handler; a handler returns what it covered, (entity, id) -> the revision it saw,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -130,11 +130,14 @@ def analyse_revision(session: Session, revision_id: int) -> TextAnalysis | None:
     return planned
 
 
-def analyse_entity(session: Session, entity: str, entity_id: int) -> dict[tuple[str, int], int]:
+def analyse_entity(session: Session, entity: str, entity_id: int, *,
+                   before_running: Callable[[], None] | None = None) -> dict[tuple[str, int], int]:
     """Analyse the published text of a work or translation (the ``analyse`` job).
 
     Returns what it covered, ``{(entity, id): revision_id}``, so that pending requests
     about that revision or older ones are done too; nothing when there is no text.
+    ``before_running`` is called once the text is read and before the analysers run
+    (the job commits there, so that no transaction stays open while they work).
     """
     model = Work if entity == "work" else Translation if entity == "translation" else None
     if model is None:
@@ -142,5 +145,9 @@ def analyse_entity(session: Session, entity: str, entity_id: int) -> dict[tuple[
     revision_id = session.scalar(select(model.current_revision_id).where(model.id == entity_id))
     if revision_id is None:
         return {}
-    analyse_revision(session, revision_id)
+    planned = plan_analysis(session, revision_id)
+    if isinstance(planned, PendingAnalysis):
+        if before_running is not None:
+            before_running()
+        store_analysis(session, planned, run_pending(planned.arguments))
     return {(entity, entity_id): revision_id}
