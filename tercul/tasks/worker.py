@@ -94,7 +94,8 @@ def relay_once(session, limit: int = 200) -> int:
 
 
 def _wait_for_claims(app: Flask, stop: threading.Event, timeout: float = 1800) -> None:
-    """Until the rows this process sent are done (or dead, or ``timeout`` passed)."""
+    """Until the rows this process sent are done (or dead, or ``timeout`` passed), sending
+    again those that failed once their backoff has passed."""
     from sqlalchemy import func, select
 
     from ..extensions import db
@@ -104,6 +105,11 @@ def _wait_for_claims(app: Flask, stop: threading.Event, timeout: float = 1800) -
     deadline = time.monotonic() + timeout
     while not stop.is_set() and time.monotonic() < deadline:
         with app.app_context():
+            try:  # a job that failed meanwhile is due again after its backoff: send it again
+                relay_once(db.session)
+            except Exception:  # noqa: BLE001 - the broker or database hiccuped; try again next round
+                log.exception("relay failed; retrying")
+                db.session.rollback()
             left = db.session.scalar(select(func.count(OutboxEntry.id)).where(
                 OutboxEntry.claimed_by == claimant(), OutboxEntry.processed_at.is_(None),
                 OutboxEntry.dead_at.is_(None)))
