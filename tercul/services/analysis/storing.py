@@ -117,15 +117,20 @@ def store_analysis(session: Session, pending: PendingAnalysis, result: dict[str,
     return _store(session, pending.subject, pending.version, pending.digest, result)
 
 
-def analyse_revision(session: Session, revision_id: int) -> TextAnalysis | None:
+def analyse_revision(session: Session, revision_id: int, *,
+                     before_running: Callable[[], None] | None = None) -> TextAnalysis | None:
     """Analyse one text revision under the current analyser version, unless that is done.
 
     Idempotent: a stored result for the revision is returned as it is; one for the same
     text (same hash, same version) under another revision is copied. Returns None when
-    the revision no longer exists. Flushes; the caller commits.
+    the revision no longer exists. Flushes; the caller commits. ``before_running`` is
+    called once the text is read and before the analysers run (the job commits there, so
+    that no transaction stays open while they work).
     """
     planned = plan_analysis(session, revision_id)
     if isinstance(planned, PendingAnalysis):
+        if before_running is not None:
+            before_running()
         return store_analysis(session, planned, run_pending(planned.arguments))
     return planned
 
@@ -136,8 +141,7 @@ def analyse_entity(session: Session, entity: str, entity_id: int, *,
 
     Returns what it covered, ``{(entity, id): revision_id}``, so that pending requests
     about that revision or older ones are done too; nothing when there is no text.
-    ``before_running`` is called once the text is read and before the analysers run
-    (the job commits there, so that no transaction stays open while they work).
+    ``before_running``: as for :func:`analyse_revision`.
     """
     model = Work if entity == "work" else Translation if entity == "translation" else None
     if model is None:
@@ -145,9 +149,5 @@ def analyse_entity(session: Session, entity: str, entity_id: int, *,
     revision_id = session.scalar(select(model.current_revision_id).where(model.id == entity_id))
     if revision_id is None:
         return {}
-    planned = plan_analysis(session, revision_id)
-    if isinstance(planned, PendingAnalysis):
-        if before_running is not None:
-            before_running()
-        store_analysis(session, planned, run_pending(planned.arguments))
+    analyse_revision(session, revision_id, before_running=before_running)
     return {(entity, entity_id): revision_id}
