@@ -115,7 +115,7 @@ class Relay:
             with self.app.app_context():
                 try:
                     if not self._released:
-                        jobs.release_dead_claims(db.session)
+                        jobs.on_start(db.session)
                         self._released = True
                     if self.app.config.get("JOBS_MODE") == "broker":
                         from .worker import relay_once

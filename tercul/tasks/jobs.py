@@ -87,6 +87,17 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def on_start(session: Session) -> None:
+    """What a worker or relay does once when it starts: take back the jobs of processes
+    that died, and re-analyse in the background if a new analyser version was deployed."""
+    from ..services.analysis import schedule_after_upgrade
+
+    release_dead_claims(session)
+    scheduled = schedule_after_upgrade(session)
+    if scheduled:
+        log.info("analyser version changed: %d text(s) scheduled for re-analysis", scheduled)
+
+
 def release_dead_claims(session: Session) -> int:
     """Make rows claimed by processes of this host that no longer run due again at once.
 

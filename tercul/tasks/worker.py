@@ -145,7 +145,7 @@ def run_worker(app: Flask, *, threads: int = 2, poll: float = 1.0, once: bool = 
         log.info("worker started: embedded jobs (no BROKER_URL)")
     with app.app_context():
         try:
-            jobs.release_dead_claims(db.session)
+            jobs.on_start(db.session)
         finally:
             db.session.remove()
     try:

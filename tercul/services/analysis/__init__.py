@@ -25,7 +25,7 @@ from .features import (FACET_LABELS, FEATURES, FORM_FACETS, READABILITY_BANDS, c
 from .reading import (StoredAnalysis, TextAnalysisPage, analyses_for_revisions, analysis_for_revision,
                       analysis_for_text, find_text)
 from .reanalysis import (by_language, mark_done, pending_condition, pending_count, published_texts,
-                         schedule_reanalysis, stale_texts)
+                         schedule_after_upgrade, schedule_reanalysis, stale_texts)
 from .storing import (PendingAnalysis, _store, analyse_entity, analyse_revision, partial_result, plan_analysis,
                       run_analysers, run_pending, store_analysis)
 from .subjects import TOPIC, RevisionSubject, analyser_version, text_hash
@@ -38,5 +38,5 @@ __all__ = [
     "compare_form_by_slug", "compare_form_for", "compare_submission", "facet_condition", "facets_of",
     "feature_counts", "feature_label", "find_text", "mark_done", "partial_result", "pair_stanzas",
     "pending_condition", "pending_count", "plan_analysis", "published_texts", "run_analysers", "run_pending",
-    "schedule_reanalysis", "stale_texts", "store_analysis", "text_hash", "works_with_feature",
+    "schedule_after_upgrade", "schedule_reanalysis", "stale_texts", "store_analysis", "text_hash", "works_with_feature",
 ]

@@ -63,6 +63,23 @@ def schedule_reanalysis(session: Session) -> int:
     return written
 
 
+def schedule_after_upgrade(session: Session) -> int:
+    """On a worker's start: if analyses of another analyser version are stored (a new
+    version was deployed), schedule the re-analysis in the background; commits.
+
+    One cheap query when nothing changed. Several processes starting at once may both
+    schedule: the second finds the first's rows pending and writes none (and a duplicate
+    would only find the text analysed already).
+    """
+    outdated = session.scalar(select(TextAnalysis.id).where(
+        TextAnalysis.analyzer_version != analyser_version()).limit(1))
+    if outdated is None:
+        return 0
+    written = schedule_reanalysis(session)
+    session.commit()
+    return written
+
+
 def pending_condition():
     return (OutboxEntry.topic == TOPIC, OutboxEntry.processed_at.is_(None), OutboxEntry.dead_at.is_(None))
 
