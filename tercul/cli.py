@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy.exc import DBAPIError
 
 from .extensions import db
 
@@ -26,6 +27,22 @@ def main() -> None:
     except ConfigError as exc:
         click.echo(f"Configuration error: {exc}", err=True)
         sys.exit(2)
+    except DBAPIError as exc:
+        click.echo(f"Database error: {database_problem(exc)}", err=True)
+        sys.exit(2)
+
+
+def database_problem(exc: DBAPIError) -> str:
+    """What to tell someone whose command met a database that is missing, unreachable or
+    not migrated (rather than a traceback)."""
+    message = str(exc.orig) if exc.orig is not None else str(exc)
+    lowered = message.lower()
+    if "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered):
+        return (f"{message.splitlines()[0]}: the database is not migrated; "
+                "run `tercul db upgrade` first (`make setup` does)")
+    if exc.connection_invalidated or "connect" in lowered:
+        return f"cannot reach the database (DATABASE_URL): {message.splitlines()[0]}"
+    return message.splitlines()[0] if message else type(exc).__name__
 
 
 def register_commands(app: Flask) -> None:

@@ -74,3 +74,18 @@ def test_console_script_reports_bad_configuration(tmp_path):
                             env=env, capture_output=True, text=True)
     assert result.returncode == 2
     assert "SEARCH_BACKEND" in result.stderr and "lucene" in result.stderr
+
+
+def test_console_script_explains_an_unmigrated_or_unreachable_database(tmp_path):
+    """A command on a database without Tercul's tables, or one that does not answer,
+    says what to do and exits 2 (no traceback)."""
+    base = {"PATH": "", "TERCUL_INSTANCE": str(tmp_path)}
+    empty = subprocess.run([sys.executable, "-c", "from tercul.cli import main; main()", "users", "list"],
+                           env=base, capture_output=True, text=True)
+    assert empty.returncode == 2, empty.stderr
+    assert "tercul db upgrade" in empty.stderr and "Traceback" not in empty.stderr
+    gone = subprocess.run([sys.executable, "-c", "from tercul.cli import main; main()", "users", "list"],
+                          env={**base, "DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:1/none"},
+                          capture_output=True, text=True)
+    assert gone.returncode == 2, gone.stderr
+    assert "cannot reach the database" in gone.stderr and "Traceback" not in gone.stderr
