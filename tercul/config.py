@@ -194,7 +194,7 @@ class Config:
 
         # GraphQL limits, checked before execution
         self.GRAPHQL_MAX_DEPTH = _int("GRAPHQL_MAX_DEPTH", 10, minimum=1)
-        self.GRAPHQL_MAX_COST = _int("GRAPHQL_MAX_COST", 10000, minimum=1)
+        self.GRAPHQL_MAX_COST = _int("GRAPHQL_MAX_COST", 20000, minimum=1)
         self.GRAPHQL_MAX_ALIASES = _int("GRAPHQL_MAX_ALIASES", 30, minimum=0)
         self.GRAPHQL_MAX_BATCH = _int("GRAPHQL_MAX_BATCH", 10, minimum=1)
         self.GRAPHQL_MAX_QUERY_LENGTH = _int("GRAPHQL_MAX_QUERY_LENGTH", 20000, minimum=100)
@@ -384,7 +384,7 @@ VARIABLES = [
     ("TERCUL_COMMIT", "(git HEAD)", "commit shown by /health"),
     ("PROXY_HOPS", "0", "trusted reverse proxies in front of the app (X-Forwarded-For/-Proto)"),
     ("GRAPHQL_MAX_DEPTH", "10", "deepest GraphQL selection accepted"),
-    ("GRAPHQL_MAX_COST", "10000", "GraphQL cost budget (1 per field; lists multiply by their page size or "
+    ("GRAPHQL_MAX_COST", "20000", "GraphQL cost budget (1 per field; lists multiply by their page size or "
      "realistic length)"),
     ("GRAPHQL_MAX_ALIASES", "30", "aliases allowed in one GraphQL operation"),
     ("GRAPHQL_MAX_BATCH", "10", "operations allowed in one batched request"),
