@@ -11,15 +11,26 @@ Here a field error never raises. It is recorded with its path, the field resolve
 null, and when the response is built, the null is moved up to the nearest position
 that may be null (the spec's null propagation), from the non-null positions recorded
 while values were completed. The result is the same wherever the parent came from.
+
+Plain leaf fields (a scalar or enum read from an attribute or key by graphene's default
+resolver, without arguments) are completed directly: no resolve info, argument
+coercion, resolver call or completion machinery. They are most of the fields of a
+catalogue query (857 translations with their keys, language codes, translator names).
+Anything unusual (a null in a non-null field, a value the scalar cannot serialize)
+falls back to the general path, which reports it as before. The tracing middleware
+only wraps top-level fields, which are never plain leaves of an object.
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from graphql import is_leaf_type, is_non_null_type
+from graphene.types.resolver import dict_or_attr_resolver
+from graphql import GraphQLObjectType, Undefined, is_leaf_type, is_non_null_type
 from graphql_sync_dataloaders import DeferredExecutionContext
 
 _NULL_DATA = object()
+_SLOW = object()  # a field that needs the general path
 
 
 class ExecutionContext(DeferredExecutionContext):
@@ -28,6 +39,30 @@ class ExecutionContext(DeferredExecutionContext):
         self._non_null_composites: set[tuple] = set()  # objects and lists that may not be null
         self._nulled: list[tuple] = []  # non-null fields that failed: their parents become null
         self._error_positions: set[tuple] = set()
+        # collect_fields memoizes each selection's field nodes for the whole operation, so
+        # (parent type, id of the node list) names a field of the query (the lists live as
+        # long as this context)
+        self._leaves: dict[tuple, Any] = {}
+
+    def execute_field(self, parent_type: GraphQLObjectType, source, field_nodes, path):
+        key = (parent_type, id(field_nodes))
+        leaf = self._leaves.get(key)
+        if leaf is None:
+            leaf = self._leaves[key] = _leaf_field(parent_type, field_nodes)
+        if leaf is not _SLOW:
+            read, serialize, non_null = leaf
+            try:
+                value = read(source)
+                if value is None or value is Undefined:
+                    if not non_null:
+                        return None
+                else:
+                    serialized = serialize(value)
+                    if serialized is not None and serialized is not Undefined:
+                        return serialized
+            except Exception:  # noqa: BLE001 - the general path below reports it, located on its field
+                pass
+        return super().execute_field(parent_type, source, field_nodes, path)
 
     def complete_value(self, return_type, field_nodes, info, path, result):
         if is_non_null_type(return_type) and not is_leaf_type(return_type.of_type):
@@ -72,3 +107,35 @@ def _null_nearest_nullable(data: dict | None, position: tuple, non_null: set[tup
     except (KeyError, IndexError, TypeError):
         pass
     return data
+
+
+def plain(resolver):
+    """Mark a leaf field's resolver as a pure function of its parent (it reads no
+    ``info`` and takes no arguments), so that the leaf is completed directly."""
+    resolver.plain_leaf = True
+    return resolver
+
+
+def _get(attribute, default, source):
+    return source.get(attribute, default) if isinstance(source, dict) else getattr(source, attribute, default)
+
+
+def _leaf_field(parent_type: GraphQLObjectType, nodes: list):
+    """(read(source), serialize, non-null) of a plain leaf field, or _SLOW."""
+    node = nodes[0]
+    field = parent_type.fields.get(node.name.value)
+    if field is None or node.arguments or node.selection_set is not None:
+        return _SLOW
+    resolve = field.resolve
+    if (isinstance(resolve, partial) and resolve.func is dict_or_attr_resolver
+            and len(resolve.args) == 2 and not resolve.keywords):
+        read = partial(_get, *resolve.args)
+    elif getattr(resolve, "plain_leaf", False):
+        read = partial(resolve, info=None)
+    else:
+        return _SLOW
+    non_null = is_non_null_type(field.type)
+    leaf = field.type.of_type if non_null else field.type
+    if not is_leaf_type(leaf):
+        return _SLOW
+    return read, leaf.serialize, non_null

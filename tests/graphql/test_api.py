@@ -95,7 +95,7 @@ def test_too_deep_query_is_refused_before_execution(gql, session, count_queries)
 def test_too_costly_query_is_refused_before_execution(gql, session, count_queries):
     costly = "{ authors(first: 10) { edges { node { works { title authors { name } genres { name } } } } } }"
     query = "{ " + " ".join(f"a{i}: authors(first: 100) {{ edges {{ node {{ name slug birthYear deathYear "
-                             f"country biography }} }} }}" for i in range(20)) + " }"
+                             f"country biography }} }} }}" for i in range(30)) + " }"
     with count_queries:
         _, body = gql(query)
     assert body["errors"][0]["extensions"]["limit"] == "cost"

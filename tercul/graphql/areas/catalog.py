@@ -9,6 +9,7 @@ from ...services.languages import language_name, normalize_language
 from ...services.reading import lookups
 from .. import loaders
 from ..core import ApiError, bad_input, int_id
+from ..execution import plain
 from ..pagination import connection, connection_args, paginate
 
 
@@ -99,9 +100,11 @@ class LanguageInfo(graphene.ObjectType):
     code = graphene.String(required=True, description="ISO 639 code (BCP 47 subtags allowed), e.g. `de`, `pt-BR`.")
     name = graphene.String(required=True, description="English name of the language.")
 
+    @plain
     def resolve_name(code, info):
         return language_name(code)
 
+    @plain
     def resolve_code(code, info):
         return code
 
