@@ -33,6 +33,10 @@ class Dashboard:
     comments: Any = None
     pages: dict[str, int] = field(default_factory=dict)
 
+    def pages_args(self, section: str) -> dict[str, int]:
+        """Query arguments keeping the other sections on their pages while ``section`` changes."""
+        return {f"{name}_page": n for name, n in self.pages.items() if name != section and n > 1}
+
 
 def saved_searches_page(session: Session, user: User, *, page: int = 1, per_page: int = PER_PAGE
                         ) -> tuple[list[SavedSearch], Pagination]:
