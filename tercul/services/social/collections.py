@@ -7,7 +7,7 @@ Only the owner changes a collection; admins feature public ones on the home page
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
@@ -276,6 +276,7 @@ class CollectionCard:
     featured: bool
     owner_name: str
     owner_username: str
+    row: Collection = field(repr=False, compare=False)  # the model itself, for the API's fields
 
     @property
     def ident(self) -> str:
@@ -287,7 +288,7 @@ def _cards(session: Session, stmt) -> list[CollectionCard]:
                            .join(User, User.id == Collection.owner_id)).all()
     return [CollectionCard(id=c.id, slug=c.slug, title=c.title, is_public=c.is_public, item_count=c.item_count,
                            like_count=c.like_count, created_at=c.created_at, featured=c.featured_at is not None,
-                           owner_name=name, owner_username=username) for c, name, username in rows]
+                           owner_name=name, owner_username=username, row=c) for c, name, username in rows]
 
 
 def featured_collections(session: Session, limit: int = 6) -> list[CollectionCard]:
