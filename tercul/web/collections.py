@@ -16,7 +16,7 @@ from ..services.reading import parse_page
 from ..services.social import actions, collection_page, collections
 from .collection_forms import CollectionForm, NoteForm
 from .forms import SubmitForm
-from .htmx import render_page, wants_fragment
+from .htmx import render_cached, render_page, wants_fragment
 from .responses import fail, require_valid
 
 bp = Blueprint("collections", __name__)
@@ -37,10 +37,16 @@ def safe_next(default: str) -> str:
 @bp.get("/collections")
 def index():
     """Public collections: newest or most liked, or searched by title."""
-    result = collections.public_collections(db.session, sort=request.args.get("sort", "new"),
-                                            query=request.args.get("q", ""),
-                                            page=parse_page(request.args.get("page")))
-    return render_page("collections/index.html", "collections/_list.html", result=result, sorts=collections.SORTS)
+    sort, query, page = request.args.get("sort", "new"), request.args.get("q", ""), parse_page(request.args.get("page"))
+
+    def build():
+        return {"result": collections.public_collections(db.session, sort=sort, query=query, page=page),
+                "sorts": collections.SORTS}
+
+    # the list is the same for everyone: kept as HTML until a collection changes
+    key = ("collections", collections.lists_version(), sort, " ".join(query.split())[:100], page)
+    return render_cached("collections/index.html", "collections/_list.html", "collections/_list.html", key, build,
+                         collections.LISTS_TTL)
 
 
 @bp.route("/collections/new", methods=["GET", "POST"])

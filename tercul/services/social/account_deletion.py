@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from ...models import Collection, Like, User
 from .bookmarks import forget_bookmarks_of
+from .collections import invalidate_collection_lists
 from .likes import forget_likes_of
 
 
@@ -20,3 +21,4 @@ def forget_user(session: Session, user: User) -> None:
     owned = select(Collection.id).where(Collection.owner_id == user.id).scalar_subquery()
     session.execute(delete(Like).where(Like.target_kind == "collection", Like.target_id.in_(owned)))
     session.execute(delete(Collection).where(Collection.owner_id == user.id))
+    invalidate_collection_lists()

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from ...extensions import cache
 from ...models import Collection, CollectionItem, Like, Translation, User, Work
 from ...models._base import utcnow
 from ..accounts import require_admin, require_user
@@ -28,6 +29,23 @@ MAX_COLLECTIONS = 200  # per user
 SORTS = {"new": "Newest", "liked": "Most liked"}
 NOT_FOUND = "There is no such collection."
 STALE = "The collection changed meanwhile: reload the page and try again."
+
+
+LISTS_TTL = 60  # seconds a rendered list may be kept (changes show at once: they bump the version)
+
+
+def lists_version() -> int:
+    """Changes whenever a listed collection changes (title, visibility, items, likes,
+    featuring): the key of cached lists and pages of collections."""
+    return cache.get("collections:generation") or 0
+
+
+def invalidate_collection_lists() -> None:
+    """Called by every service that changes what a list of collections shows."""
+    try:
+        cache.set("collections:generation", lists_version() + 1, timeout=0)
+    except RuntimeError:  # outside an application (no cache to forget)
+        pass
 
 
 def _clean_text(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
@@ -100,6 +118,7 @@ def create_collection(session: Session, actor: User | None, *, title: str, descr
                             slug=_unique_slug(session, actor.id, title), item_count=0, like_count=0)
     session.add(collection)
     session.flush()
+    invalidate_collection_lists()
     return collection
 
 
@@ -121,6 +140,7 @@ def update_collection(session: Session, actor: User | None, ident: str | int, *,
             collection.featured_at = None
     collection.updated_at = utcnow()
     session.flush()
+    invalidate_collection_lists()
     return collection
 
 
@@ -130,6 +150,7 @@ def delete_collection(session: Session, actor: User | None, ident: str | int) ->
     session.execute(delete(Like).where(Like.target_kind == "collection", Like.target_id == collection.id))
     session.delete(collection)
     session.flush()
+    invalidate_collection_lists()
 
 
 # ------------------------------------------------------------------ items
@@ -187,6 +208,7 @@ def _count_items(session: Session, collection: Collection, delta: int) -> None:
     session.execute(update(Collection).where(Collection.id == collection.id)
                     .values(item_count=Collection.item_count + delta, updated_at=utcnow()))
     session.expire(collection, ["item_count", "updated_at"])
+    invalidate_collection_lists()
 
 
 def remove_item(session: Session, actor: User | None, ident: str | int, item_id: int) -> None:
@@ -259,6 +281,7 @@ def set_featured(session: Session, actor: User | None, ident: str | int, feature
         raise Invalid("featured", "Only a public collection can be featured.")
     collection.featured_at = utcnow() if featured else None
     session.flush()
+    invalidate_collection_lists()
     return collection
 
 

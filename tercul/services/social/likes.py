@@ -19,7 +19,7 @@ from ...models import Collection, Comment, Like, Translation, User, Work
 from ..accounts import require_user
 from ..errors import Invalid, NotFound
 from ..reading.pagination import Pagination
-from .collections import can_see
+from .collections import can_see, invalidate_collection_lists
 
 KINDS = {"work": Work, "translation": Translation, "collection": Collection, "comment": Comment}
 
@@ -78,6 +78,8 @@ def set_like(session: Session, actor: User | None, kind: str, target_id: int, li
         session.execute(update(model).where(model.id == target_id).values(like_count=model.like_count + delta)
                         .execution_options(synchronize_session=False))
         session.flush()
+        if kind == "collection":
+            invalidate_collection_lists()
     return LikeState(kind, target_id, liked, _count(session, model, target_id))
 
 
