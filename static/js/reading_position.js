@@ -5,6 +5,11 @@
 (function () {
   "use strict";
   var sent = null, timer = null;
+  // a reader who opened a line's link (#l-...) has reached that line, until they move on
+  var target = location.hash.indexOf("#l-") === 0 ? decodeURIComponent(location.hash.slice(1)) : null;
+  ["wheel", "touchmove", "keydown"].forEach(function (name) {
+    window.addEventListener(name, function () { target = null; }, {passive: true});
+  });
 
   function topLine() {
     var lines = document.querySelectorAll(".reader .ln[id^='l-']");
@@ -23,7 +28,7 @@
 
   function send() {
     var toggle = document.querySelector("form[data-position-url]");
-    var line = topLine();
+    var line = (target && document.getElementById(target)) ? target : topLine();
     if (!toggle || !line || line === sent) return;
     var data = new FormData();
     data.append("csrf_token", toggle.querySelector("input[name='csrf_token']").value);
@@ -39,7 +44,6 @@
   }, {passive: true});
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") send(); });
   window.addEventListener("pagehide", send);
-  // a reader who opened a line's link (#l-...) has reached it
   document.addEventListener("htmx:load", function (event) {
     if (event.target && event.target.id === "item-actions" && location.hash.indexOf("#l-") === 0) send();
   });
