@@ -151,5 +151,6 @@ def test_featured_collections_on_the_home_page(client, session):
     login(client, admin)
     assert post(client, f"/collections/{c.id}/featured", {"featured": "1"}).status_code == 303
     assert "Featured collections" in text(client.get("/")) and "Sea poems" in text(client.get("/"))
+    assert f"/collections/{c.id}-sea-poems" in text(client.get(f"/users/{ana.username}"))  # on the owner's profile
     login(client, ana)
     assert post(client, f"/collections/{c.id}/featured", {"featured": "0"}).status_code == 403
