@@ -11,7 +11,7 @@ from flask_login import login_required
 
 from ..extensions import db
 from ..security import acting_user
-from ..services.errors import DomainError, Invalid, NotFound
+from ..services.errors import DomainError, Forbidden, Invalid, NotFound
 from ..services.reading import parse_page
 from ..services.social import actions, collection_page, collections
 from .collection_forms import CollectionForm, NoteForm
@@ -32,6 +32,41 @@ def safe_next(default: str) -> str:
     """The page a no-JavaScript form goes back to: a path on this site, else ``default``."""
     target = request.form.get("next") or ""
     return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else default
+
+
+def form_done(form, action) -> bool:
+    """For a valid form, run ``action`` (service calls) and commit: True when it did.
+    An ``Invalid`` is shown on the form; other domain errors end the request with their
+    status (these views need a login, so never "log in first")."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        action()
+    except Invalid as error:
+        db.session.rollback()
+        form.show_error(error)
+        return False
+    except DomainError as error:
+        fail(error)
+        raise
+    db.session.commit()
+    return True
+
+
+def attempt(action):
+    """Run a change and commit: (its result, None); a problem the page can show (a stale
+    page, an item already there) gives (None, its message) with nothing changed. Not
+    found and not allowed end the request with their status."""
+    try:
+        result = action()
+    except (NotFound, Forbidden) as error:
+        fail(error)
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        return None, error.message
+    db.session.commit()
+    return result, None
 
 
 @bp.get("/collections")
@@ -56,26 +91,22 @@ def new():
     form = CollectionForm()
     if request.method == "GET":
         form.work_id.data, form.translation_id.data = request.args.get("work_id"), request.args.get("translation_id")
-    if form.validate_on_submit():
+    work_id, translation_id = form_int("work_id"), form_int("translation_id")
+    created = []
+
+    def create():
         user = acting_user()
-        work_id, translation_id = form_int("work_id"), form_int("translation_id")
-        try:
-            created = collections.create_collection(db.session, user, title=form.title.data,
-                                                    description=form.description.data,
-                                                    is_public=bool(form.is_public.data))
-            if work_id or translation_id:
-                collections.add_item(db.session, user, created.id, work_id=work_id, translation_id=translation_id)
-        except Invalid as error:
-            db.session.rollback()
-            form.show_error(error)
-        except DomainError as error:
-            return fail(error)
-        else:
-            db.session.commit()
-            if wants_fragment() and (work_id or translation_id):
-                return _panel_for(work_id, translation_id, f"Added to your new collection “{created.title}”.")
-            flash(f"Your collection “{created.title}” was created.", "success")
-            return redirect(url_for("collections.show", ident=f"{created.id}-{created.slug}"), code=303)
+        created.append(collections.create_collection(db.session, user, title=form.title.data,
+                                                     description=form.description.data,
+                                                     is_public=bool(form.is_public.data)))
+        if work_id or translation_id:
+            collections.add_item(db.session, user, created[0].id, work_id=work_id, translation_id=translation_id)
+
+    if form_done(form, create):
+        if wants_fragment() and (work_id or translation_id):
+            return _panel_for(work_id, translation_id, f"Added to your new collection “{created[0].title}”.")
+        flash(f"Your collection “{created[0].title}” was created.", "success")
+        return redirect(url_for("collections.show", ident=f"{created[0].id}-{created[0].slug}"), code=303)
     return render_template("collections/form.html", form=form, collection=None)
 
 
@@ -100,19 +131,11 @@ def edit(ident: str):
     except NotFound as error:
         abort(404, error.message)
     form = CollectionForm(obj=collection)
-    if form.validate_on_submit():
-        try:
-            collections.update_collection(db.session, acting_user(), ident, title=form.title.data,
-                                          description=form.description.data, is_public=bool(form.is_public.data))
-        except Invalid as error:
-            db.session.rollback()
-            form.show_error(error)
-        except DomainError as error:
-            return fail(error)
-        else:
-            db.session.commit()
-            flash("Your collection was saved.", "success")
-            return redirect(url_for("collections.show", ident=f"{collection.id}-{collection.slug}"), code=303)
+    if form_done(form, lambda: collections.update_collection(
+            db.session, acting_user(), ident, title=form.title.data, description=form.description.data,
+            is_public=bool(form.is_public.data))):
+        flash("Your collection was saved.", "success")
+        return redirect(url_for("collections.show", ident=f"{collection.id}-{collection.slug}"), code=303)
     return render_template("collections/form.html", form=form, collection=collection, delete_form=SubmitForm())
 
 
@@ -120,18 +143,8 @@ def _changed(change, done: str | None, ident: str):
     """Run an owner's change (a service call) and answer: the items fragment for htmx, else
     a redirect to the page with ``done`` or the problem flashed."""
     require_valid(SubmitForm())
-    message, category = done, "success"
-    try:
-        change()
-    except NotFound as error:
-        return fail(error)
-    except DomainError as error:  # stale page, duplicate, not the owner: said on the page
-        db.session.rollback()
-        message, category = error.message, "error"
-        if error.code == "FORBIDDEN":
-            return fail(error)
-    else:
-        db.session.commit()
+    _result, problem = attempt(change)
+    message, category = (problem, "error") if problem else (done, "success")
     if wants_fragment():
         view = collection_page.collection_page(db.session, acting_user(), ident)
         return render_template("collections/_items.html", view=view, form=SubmitForm(), note_form=NoteForm(),
@@ -210,21 +223,14 @@ def add(ident: str):
     """Add a work or a translation from its page (the picker); htmx gets the panel back."""
     require_valid(SubmitForm())
     work_id, translation_id = form_int("work_id"), form_int("translation_id")
-    message, category = None, "success"
-    try:
-        collection = collections.get_collection(db.session, acting_user(), ident)
-        collections.add_item(db.session, acting_user(), ident, work_id=work_id, translation_id=translation_id,
-                             note=request.form.get("note"))
-    except NotFound as error:
-        return fail(error)
-    except DomainError as error:
-        db.session.rollback()
-        message, category = error.message, "error"
-        if error.code == "FORBIDDEN":
-            return fail(error)
+    _item, problem = attempt(lambda: collections.add_item(db.session, acting_user(), ident, work_id=work_id,
+                                                          translation_id=translation_id,
+                                                          note=request.form.get("note")))
+    if problem:
+        message, category = problem, "error"
     else:
-        db.session.commit()
-        message = f"Added to “{collection.title}”."
+        message, category = f"Added to “{collections.get_collection(db.session, acting_user(), ident).title}”.", \
+            "success"
     if wants_fragment():
         return _panel_for(work_id, translation_id, message, category)
     flash(message, category)
