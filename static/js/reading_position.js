@@ -4,7 +4,8 @@
    reader stops scrolling or leaves the page. Nothing is sent for anyone else. */
 (function () {
   "use strict";
-  var sent = null, timer = null;
+  var sent = null, timer = null, sentAt = 0;
+  var EVERY_MS = 15000;  // while scrolling, at most this often (each send is a POST, counted in the rate limits)
   // a reader who opened a line's link (#l-...) has reached that line, until they move on
   var target = location.hash.indexOf("#l-") === 0 ? decodeURIComponent(location.hash.slice(1)) : null;
   ["wheel", "touchmove", "keydown"].forEach(function (name) {
@@ -26,7 +27,8 @@
     return shown[0] || "";
   }
 
-  function send() {
+  function send(whileScrolling) {
+    if (whileScrolling === true && Date.now() - sentAt < EVERY_MS) return;
     var toggle = document.querySelector("form[data-position-url]");
     var line = (target && document.getElementById(target)) ? target : topLine();
     if (!toggle || !line || line === sent) return;
@@ -35,12 +37,13 @@
     data.append("line", line);
     data.append("translation", translationKey());
     sent = line;
+    sentAt = Date.now();
     if (navigator.sendBeacon) navigator.sendBeacon(toggle.getAttribute("data-position-url"), data);
   }
 
   window.addEventListener("scroll", function () {
     clearTimeout(timer);
-    timer = setTimeout(send, 1500);
+    timer = setTimeout(function () { send(true); }, 1500);
   }, {passive: true});
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") send(); });
   window.addEventListener("pagehide", send);

@@ -66,7 +66,9 @@ def test_create_add_from_the_work_page_reorder_and_publish(client, session):
 
     assert post(client, f"/collections/{ident}/edit", {"title": "Night poems", "is_public": "y"}).status_code == 303
     listed = text(client.get("/collections?q=night"))
-    assert "Night poems" in listed and "1 like" not in listed
+    assert "Night poems" in listed and "0 likes" in listed
+    post(client, f"/likes/collection/{view.id}", {"liked": "1"}, HTMX)
+    assert "1 like<" in text(client.get("/collections?q=night"))  # the kept list changed with it
 
 
 def test_others_cannot_see_or_change_a_private_collection(client, session):
