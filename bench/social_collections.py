@@ -11,7 +11,10 @@ measures with ``wrk`` (or, without it, the Python load generator of ``bench/page
 - ``/collections?sort=liked`` (most liked first),
 - ``/collections?q=...`` (a title search, a LIKE over every public title),
 - ``/collections?page=300`` (a deep page),
-- one collection page with 30 items.
+- one collection page with 30 items,
+
+next to ``/healthz`` (what any request costs), and the CPU per request of each page in
+process (Flask's test client), which a busy machine disturbs much less than latency.
 
 Usage::
 
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import random
 import shutil
 import sqlite3
@@ -92,7 +96,7 @@ def main() -> None:
     build(database)
     use_wrk = shutil.which("wrk") and not args.python_client
     measure = pages.measure_wrk if use_wrk else pages.measure_python
-    targets = [("/collections", "/collections"), ("sorted by likes", "/collections?sort=liked"),
+    targets = [("/healthz (baseline)", "/healthz"), ("/collections", "/collections"), ("sorted by likes", "/collections?sort=liked"),
                ("title search", "/collections?q=winter+songs"), ("page 300", "/collections?page=300"),
                ("one collection (30 items)", _biggest(database))]
     server = pages.Server("tercul:create_app()", pages.tercul_env(database), args.workers, pages.ROOT)
@@ -114,9 +118,24 @@ def main() -> None:
         rps, p50, p99 = (statistics.median(r[i] for r in runs[name]) for i in range(3))
         errors = sum(r[3] for r in runs[name])
         print(f"{name:28} {path:34} {rps:8.0f} {p50:8.1f} {p99:8.1f} {errors:7d}")
+    print(cpu_per_request(database, targets, args.rounds))
     p99 = statistics.median(r[2] for r in runs["/collections"])
     print(f"goal: /collections p99 <= {GOAL_P99_MS:.0f} ms: {'met' if p99 <= GOAL_P99_MS else 'NOT met'} "
           f"({p99:.1f} ms)")
+
+
+def cpu_per_request(database: Path, targets: list[tuple[str, str]], rounds: int) -> str:
+    """CPU milliseconds per request in process (Flask's test client, no HTTP server): steadier
+    than requests per second on a shared machine, since other processes' load is not counted."""
+    figures: dict[str, list[float]] = {}
+    for _round in range(rounds):
+        out = subprocess.run([sys.executable, "-c", pages.CPU_PROBE, json.dumps(targets)],
+                             env=pages.tercul_env(database), cwd=pages.ROOT, capture_output=True, text=True,
+                             check=True).stdout
+        for name, ms in json.loads(out.strip().splitlines()[-1]).items():
+            figures.setdefault(name, []).append(ms)
+    return "CPU per request in process (ms, median of rounds):\n" + "\n".join(
+        f"  {name:28} {statistics.median(figures[name]):8.2f}" for name, _path in targets)
 
 
 def _biggest(database: Path) -> str:

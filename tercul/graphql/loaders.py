@@ -10,7 +10,7 @@ from typing import Callable
 from graphql_sync_dataloaders import SyncDataLoader, SyncFuture
 
 from ..services.reading import lookups
-from ..services.social import likes
+from ..services.social import collection_page, likes
 from .core import Context
 
 
@@ -58,6 +58,8 @@ def terms_of_work(ctx: Context, kind: str) -> SyncDataLoader:
     """Genres (``kind`` "genres") or tags ("tags") of works."""
     return (_genres_of_work if kind == "genres" else _tags_of_work)(ctx)
 translation_by_id = _per_request("translation_by_id", lookups.translations_by_ids)
+# (collection id, n) -> its first n items: the first page of every collection of a list at once
+first_items_of_collection = _per_request("first_items_of_collection", collection_page.first_items)
 
 
 def viewer_liked(ctx: Context) -> SyncDataLoader:

@@ -156,3 +156,31 @@ def test_account_mutations(gql, session, as_user, app):
     assert work.like_count == 0
     _, body = gql('mutation { changePassword(currentPassword: "x", newPassword: "y y y y y y y y") { ok } }')
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_a_list_of_collections_with_their_items_in_a_fixed_number_of_statements(gql, session, count_queries):
+    ana = user(session)
+    works = [make_work() for _ in range(4)]
+
+    def collection(n):
+        c = collections.create_collection(session, ana, title=f"Shelf {n}", is_public=True)
+        for work in works[:3]:
+            collections.add_item(session, ana, c.id, work_id=work.id)
+        return c
+
+    for n in range(2):
+        collection(n)
+    query = '{ collections(first: 10) { edges { node { title items(first: 2) { totalCount edges { node { index work { slug } } } } } } } }'
+    with count_queries as counter:
+        _, body = gql(query)
+    nodes = [e["node"] for e in body["data"]["collections"]["edges"]]
+    assert [[e["node"]["index"] for e in n["items"]["edges"]] for n in nodes] == [[0, 1], [0, 1]]
+    assert nodes[0]["items"]["totalCount"] == 3
+    few = counter.count
+    for n in range(2, 5):
+        collection(n)
+    with count_queries as counter:
+        _, body = gql(query)
+    assert len(body["data"]["collections"]["edges"]) == 5 and counter.count == few
+    _, body = gql('{ collections(first: 1) { edges { node { items(first: 0) { totalCount } } } } }')
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

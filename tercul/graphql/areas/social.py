@@ -11,7 +11,7 @@ from ...services.errors import NotFound
 from ...services.social import bookmarks, collection_page, collections, likes
 from .. import loaders
 from ..core import ApiError, enum_value, int_id, service_mutation, user_errors_field
-from ..pagination import connection, connection_args, paginate, paginate_pages
+from ..pagination import build_connection, connection, connection_args, page_window, paginate, paginate_pages
 from .accounts import OkPayload, UserType
 
 
@@ -103,6 +103,11 @@ class CollectionType(graphene.ObjectType):
 
     def resolve_items(c, info, **args):
         session = info.context.session
+        if "last" not in args and args.get("after") is None and args.get("before") is None:
+            _offset, limit = page_window(args, c.item_count)  # checks `first`
+            return loaders.then(loaders.first_items_of_collection(info.context).load((c.id, max(limit, 1))),
+                                lambda items: build_connection(CollectionItemConnection, items[:limit], 0,
+                                                               c.item_count))
         return paginate(CollectionItemConnection, args, lambda: c.item_count,
                         lambda o, n: collection_page.collection_items(session, c.id, offset=o, limit=n))
 
