@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tercul.services import accounts
+from tercul.services import accounts, contributions
 from tercul.services.social import bookmarks, collections, likes
 from tests.contribution_helpers import login, page_client, text
 from tests.factories import make_work
@@ -120,8 +120,10 @@ def test_the_panel_for_anonymous_readers_and_the_cached_work_page(client, sessio
 
 
 def test_me_lists_are_paged_in_a_fixed_number_of_statements(client, session, count_queries):
-    ana = user(session)
+    ana = user(session, role="contributor")
     works = [make_work() for _ in range(12)]
+    contributions.propose_translation(session, ana, works[0].id, language="de", title="Werk",
+                                      text="Eine Zeile\nZwei Zeilen")
     c = collections.create_collection(session, ana, title="Many", is_public=True)
     for work in works:
         likes.set_like(session, ana, "work", work.id, True)
@@ -131,7 +133,7 @@ def test_me_lists_are_paged_in_a_fixed_number_of_statements(client, session, cou
     client.get("/me")
     with count_queries as counter:
         page = text(client.get("/me?likes_page=2&reading_page=2"))
-    assert "likes_page=1" in page.replace("&amp;", "&")
+    assert "likes_page=1" in page.replace("&amp;", "&") and "Werk" in page
     few = counter.count
     with count_queries as counter:
         client.get(f"/collections/{c.id}")
