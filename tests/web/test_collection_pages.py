@@ -63,12 +63,20 @@ def test_create_add_from_the_work_page_reorder_and_publish(client, session):
     assert "changed meanwhile" in text(stale)
     no_js = post(client, f"/collections/{ident}/items/{second}/move", {"direction": "down", "index": 0})
     assert no_js.status_code == 303
+    dragged = post(client, f"/collections/{ident}/order", {"items": f"{second},{first}"}, HTMX)
+    assert text(dragged).index("Beta") < text(dragged).index("Alpha")
+    assert "changed meanwhile" in text(post(client, f"/collections/{ident}/order", {"items": f"{second}"}, HTMX))
+    noted = post(client, f"/collections/{ident}/items/{first}/note", {"note": "<i>read aloud</i>"}, HTMX)
+    assert "&lt;i&gt;read aloud&lt;/i&gt;" in text(noted) and "The note was saved." in text(noted)
 
     assert post(client, f"/collections/{ident}/edit", {"title": "Night poems", "is_public": "y"}).status_code == 303
     listed = text(client.get("/collections?q=night"))
     assert "Night poems" in listed and "0 likes" in listed
     post(client, f"/likes/collection/{view.id}", {"liked": "1"}, HTMX)
     assert "1 like<" in text(client.get("/collections?q=night"))  # the kept list changed with it
+    assert post(client, f"/collections/{ident}/delete", {}).status_code == 303
+    assert client.get(f"/collections/{ident}").status_code == 404
+    assert "No public collection" in text(client.get("/collections?q=night"))
 
 
 def test_others_cannot_see_or_change_a_private_collection(client, session):
