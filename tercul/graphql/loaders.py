@@ -10,6 +10,7 @@ from typing import Callable
 from graphql_sync_dataloaders import SyncDataLoader, SyncFuture
 
 from ..services.reading import lookups
+from ..services.social import collection_page, likes
 from .core import Context
 
 
@@ -56,3 +57,12 @@ _tags_of_work = _per_request("tags_of_work", lambda session, ids: lookups.terms_
 def terms_of_work(ctx: Context, kind: str) -> SyncDataLoader:
     """Genres (``kind`` "genres") or tags ("tags") of works."""
     return (_genres_of_work if kind == "genres" else _tags_of_work)(ctx)
+translation_by_id = _per_request("translation_by_id", lookups.translations_by_ids)
+# (collection id, n) -> its first n items: the first page of every collection of a list at once
+first_items_of_collection = _per_request("first_items_of_collection", collection_page.first_items)
+
+
+def viewer_liked(ctx: Context) -> SyncDataLoader:
+    """(kind, id) -> True when the acting user likes it: one query per kind and request."""
+    return ctx.loader("viewer_liked", lambda: SyncDataLoader(lambda keys: likes.viewer_likes(ctx.session, ctx.user,
+                                                                                              keys)))

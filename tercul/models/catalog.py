@@ -114,6 +114,9 @@ class Work(Timestamped, db.Model):
         ForeignKey("text_revisions.id", use_alter=True, ondelete="SET NULL"), index=True)
     # kept by the translation services so "most translated" sorts on an index
     translation_count: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    # kept by the like and bookmark services (tercul/services/social/), never counted per row
+    like_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    bookmark_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # first author's sort name, kept by the services so "by author" sorts on an index
     author_sort: Mapped[str | None] = mapped_column(String(200), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
@@ -159,6 +162,7 @@ class Translation(Timestamped, db.Model):
     current_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("text_revisions.id", use_alter=True, ondelete="SET NULL"), index=True)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    like_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # kept by the like service
 
     work: Mapped[Work] = relationship(back_populates="translations")
     translator = relationship("User")

@@ -12,7 +12,8 @@ from ..security import (REMEMBER, acting_user, check_login_allowed, client_ip, c
                         count_failed_login, end_session, form_account_key, ip_key, start_session,
                         user_or_form_account_key)
 from ..services import accounts
-from ..services import search as search_service
+from ..services.reading import parse_page
+from ..services.social import dashboard
 from ..services.errors import DomainError, Forbidden, Invalid, NotFound
 from .forms import (ChangeEmailForm, ChangePasswordForm, DeleteAccountForm, EmailForm, LoginForm, ProfileForm,
                     RegisterForm, ResetPasswordForm, RoleForm, SubmitForm)
@@ -20,7 +21,6 @@ from .responses import fail, see_other
 
 bp = Blueprint("account", __name__)
 
-ME_SAVED_SEARCHES = 5  # the newest saved searches shown on /me (all of them on /me/searches)
 _SENT = "_mail_sent"  # what the "check your mail" page says, kept in the session across the redirect
 
 
@@ -320,12 +320,13 @@ def deleted():
 @bp.get("/me")
 @login_required
 def me():
-    """The logged-in user's own page."""
+    """The logged-in user's own page: account, collections, reading list, likes, comments,
+    contributions and saved searches, each list paged by ``<section>_page``."""
     user = acting_user()
+    pages = {name: parse_page(request.args.get(f"{name}_page")) for name in dashboard.SECTIONS}
     return render_template("account/me.html", user=user, form=SubmitForm(),
                            can_contribute_now=accounts.can_contribute(user),
-                           saved=search_service.saved_searches(db.session, user, limit=ME_SAVED_SEARCHES + 1),
-                           me_saved=ME_SAVED_SEARCHES)
+                           board=dashboard.dashboard(db.session, user, pages))
 
 
 @bp.get("/users/<username>")

@@ -31,7 +31,7 @@ def demo_library(app, session, backend, monkeypatch):  # noqa: F811
     monkeypatch.setattr(search, "get_backend", lambda: backend)
     users = {role: accounts.create_user(session, email=f"{role}@example.org", password=f"{role} pass phrase 2026",
                                         display_name=f"Example {role.title()}", role=role, verified=True)
-             for role in ("contributor", "reviewer", "admin")}
+             for role in ("reader", "contributor", "reviewer", "admin")}
     session.commit()
     return users
 
@@ -47,7 +47,8 @@ def test_examples_cover_every_query_and_mutation():
 
 def test_every_example_runs(app, gql, session, demo_library):
     users = demo_library
-    context = {"contributorUsername": users["contributor"].username}
+    context = {"contributorUsername": users["contributor"].username, "readerId": str(users["reader"].id),
+               "sonnetId": str(session.scalar(select(Work.id).where(Work.slug == "shakespeare-sonnet-18")))}
 
     def after(title, data):
         if title == "Register":
@@ -77,6 +78,12 @@ def test_every_example_runs(app, gql, session, demo_library):
             context["workId"] = data["createWork"]["work"]["id"]
         elif title == "Publish a translation directly":
             context["translationId"] = data["createTranslation"]["translation"]["id"]
+        elif title == "Start a collection":
+            context["collectionId"] = data["createCollection"]["collection"]["id"]
+        elif title == "Add a work to a collection":
+            context["itemId"] = data["addToCollection"]["item"]["id"]
+        elif title == "Save a search":
+            context["savedSearchId"] = data["saveSearch"]["savedSearch"]["id"]
 
     ran = []
     for example in EXAMPLES:

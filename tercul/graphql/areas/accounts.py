@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 import graphene
 
 from ...services import accounts, tokens
+from ...services import search as search_service
 from ...services.errors import Invalid
 from .. import ratelimit
-from ..core import service_mutation, user_errors_field
+from ..core import enum_value, int_id, service_mutation, user_errors_field
 
 if TYPE_CHECKING:
     from ...models import User
@@ -36,6 +37,7 @@ class UserType(graphene.ObjectType):
     class Meta:
         name = "User"
 
+    id = graphene.ID(required=True, description="Database id (admins change roles by it).")
     username = graphene.String(required=True, description="URL name: /users/<username>.")
     display_name = graphene.String(required=True, description="Name shown on the site.")
     role = graphene.Field(Role, required=True, description="The user's role.")
@@ -53,6 +55,11 @@ class Me(UserType):
     email_verified = graphene.Boolean(required=True, description="True once the address is confirmed.")
     can_contribute = graphene.Boolean(required=True, description="May submit translations now.")
     can_review = graphene.Boolean(required=True, description="May review contributions.")
+    saved_searches = graphene.List(graphene.NonNull(lambda: SavedSearchType), required=True,
+                                   description="Saved searches, newest first (at most 100).")
+
+    def resolve_saved_searches(user, info):
+        return search_service.saved_searches(info.context.session, user)
 
     def resolve_email_verified(user, info):
         return user.is_verified
@@ -62,6 +69,18 @@ class Me(UserType):
 
     def resolve_can_review(user, info):
         return accounts.can_review(user)
+
+
+class SavedSearchType(graphene.ObjectType):
+    """A search kept under a name, to run again."""
+
+    class Meta:
+        name = "SavedSearch"
+
+    id = graphene.ID(required=True, description="Database id.")
+    name = graphene.String(required=True, description="The name given to it.")
+    query_string = graphene.String(required=True, description="The search page's query string (`q=...&lang=...`).")
+    created_at = graphene.DateTime(required=True, description="When it was saved.")
 
 
 class Query(graphene.ObjectType):
@@ -197,6 +216,118 @@ ResetPassword = service_mutation(
     OkPayload, {"token": _text(_MAIL_TOKEN), "new_password": _text(_NEW_PASSWORD)}, _reset)
 
 
+# --- one's own account (signed in) ---------------------------------------------------------
+
+def _signed_in(ctx):
+    return ctx.require_user()
+
+
+def _password_checked(ctx, check):
+    """Run ``check()`` (a service call that verifies the password) under the login limits:
+    a stolen token must not become a way to guess the password."""
+    user = _signed_in(ctx)
+    ratelimit.check_login(ctx.client_ip, user.email)
+    try:
+        return check(user)
+    except Invalid as exc:
+        if exc.field in ("password", "current_password"):
+            ratelimit.count_failed_login(ctx.client_ip, user.email)
+        raise
+
+
+UpdateProfile = service_mutation(
+    "UpdateProfile", "Change one's display name and biography (the user name stays).", UserPayload,
+    {"display_name": _text("Name shown on the site."), "bio": graphene.String(description="Up to 2000 characters.")},
+    lambda ctx, display_name, bio=None: {"user": accounts.update_profile(ctx.session, _signed_in(ctx),
+                                                                          display_name=display_name, bio=bio)})
+
+
+def _change_password(ctx, current_password, new_password):
+    _password_checked(ctx, lambda user: accounts.change_password(ctx.session, user, current_password, new_password))
+    return {"ok": True}
+
+
+ChangePassword = service_mutation(
+    "ChangePassword", "Change one's password; every session and API token ends (log in again).", OkPayload,
+    {"current_password": _text("The password now."), "new_password": _text(_NEW_PASSWORD)}, _change_password)
+
+
+def _change_email(ctx, new_email, password):
+    user = _signed_in(ctx)
+    ratelimit.hit("email-change-account", ctx.config["RATELIMIT_EMAIL_CHANGE_ACCOUNT"], f"user:{user.id}")
+    _password_checked(ctx, lambda u: accounts.request_email_change(ctx.session, u, new_email, password))
+    return {"ok": True}
+
+
+ChangeEmail = service_mutation(
+    "ChangeEmail", "Ask to move the account to another address: a link goes there, and the change\n"
+    "    happens when it is followed (`verifyEmail` does not apply; the link opens the site).", OkPayload,
+    {"new_email": _text("The new address."), "password": _text("Your password.")}, _change_email)
+
+
+def _delete_account(ctx, password):
+    _password_checked(ctx, lambda user: accounts.delete_account(ctx.session, user, password))
+    return {"ok": True}
+
+
+DeleteAccount = service_mutation(
+    "DeleteAccount", "Delete one's account: collections, likes, bookmarks and saved searches go; what one\n"
+    "    gave the library stays, credited to \"Deleted user\". The last admin cannot.", OkPayload,
+    {"password": _text("Your password.")}, _delete_account)
+
+
+def _resend(ctx):
+    user = _signed_in(ctx)
+    ratelimit.hit("resend-account", ctx.config["RATELIMIT_RESEND_ACCOUNT"], f"user:{user.id}")
+    accounts.send_verification(ctx.session, user)
+    return {"ok": True}
+
+
+ResendVerification = service_mutation(
+    "ResendVerification", "Mail the signed-in user a new verification link (nothing if already verified).",
+    OkPayload, {}, _resend)
+
+
+class SavedSearchPayload(graphene.ObjectType):
+    """The search saved."""
+
+    saved_search = graphene.Field(SavedSearchType, description="The saved search.")
+    errors = _ERRORS
+
+
+SaveSearch = service_mutation(
+    "SaveSearch", "Keep a search (the search page's query string) under a name.", SavedSearchPayload,
+    {"name": graphene.String(description="A name (default: the query)."),
+     "query_string": _text("The query string, e.g. `q=love&lang=de`.")},
+    lambda ctx, query_string, name=None: {"saved_search": search_service.save_search(
+        ctx.session, _signed_in(ctx), name or "", query_string)})
+
+
+def _delete_search(ctx, id):
+    search_service.delete_saved_search(ctx.session, _signed_in(ctx), int_id(id))
+    return {"ok": True}
+
+
+DeleteSavedSearch = service_mutation("DeleteSavedSearch", "Delete one of one's saved searches.", OkPayload,
+                                     {"id": graphene.ID(required=True, description="The saved search's id.")},
+                                     _delete_search)
+
+
+class AdminUserPayload(graphene.ObjectType):
+    """The user after the change."""
+
+    user = graphene.Field(UserType, description="The user.")
+    errors = _ERRORS
+
+
+SetUserRole = service_mutation(
+    "SetUserRole", "Admins: give a user a role (not oneself).", AdminUserPayload,
+    {"user_id": graphene.ID(required=True, description="The user's id."),
+     "role": Role(required=True, description="The new role.")},
+    lambda ctx, user_id, role: {"user": accounts.set_role(ctx.session, ctx.user, int_id(user_id, "userId"),
+                                                          enum_value(role))})
+
+
 class Mutation(graphene.ObjectType):
     register = Register.Field(description=Register.__doc__)
     login = Login.Field(description=Login.__doc__)
@@ -205,3 +336,11 @@ class Mutation(graphene.ObjectType):
     verify_email = VerifyEmail.Field(description=VerifyEmail.__doc__)
     request_password_reset = RequestPasswordReset.Field(description=RequestPasswordReset.__doc__)
     reset_password = ResetPassword.Field(description=ResetPassword.__doc__)
+    update_profile = UpdateProfile.Field(description=UpdateProfile.__doc__)
+    change_password = ChangePassword.Field(description=ChangePassword.__doc__)
+    change_email = ChangeEmail.Field(description=ChangeEmail.__doc__)
+    delete_account = DeleteAccount.Field(description=DeleteAccount.__doc__)
+    resend_verification = ResendVerification.Field(description=ResendVerification.__doc__)
+    save_search = SaveSearch.Field(description=SaveSearch.__doc__)
+    delete_saved_search = DeleteSavedSearch.Field(description=DeleteSavedSearch.__doc__)
+    set_user_role = SetUserRole.Field(description=SetUserRole.__doc__)

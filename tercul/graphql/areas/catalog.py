@@ -172,6 +172,13 @@ class TranslationType(graphene.ObjectType):
     text = graphene.Field(TextRevisionType, description="The published text.")
     possibly_outdated = graphene.Boolean(
         required=True, description="True when the original has changed since this translation was made.")
+    like_count = graphene.Int(required=True, description="How many readers like this translation.")
+    viewer_has_liked = graphene.Boolean(required=True, description="The signed-in user likes it (false if anonymous).")
+
+    def resolve_viewer_has_liked(t, info):
+        from .social import viewer_has_liked
+
+        return viewer_has_liked(info, "translation", t.id)
 
     def resolve_language(t, info):
         return t.language
@@ -228,6 +235,14 @@ class WorkType(graphene.ObjectType):
     parts = graphene.List(graphene.NonNull(lambda: WorkType), required=True,
                           description="Works inside this one (e.g. each sonnet), in order.")
     text = graphene.Field(TextRevisionType, description="The published original text; null for a collection.")
+    like_count = graphene.Int(required=True, description="How many readers like this work.")
+    bookmark_count = graphene.Int(required=True, description="How many readers have it on their reading list.")
+    viewer_has_liked = graphene.Boolean(required=True, description="The signed-in user likes it (false if anonymous).")
+
+    def resolve_viewer_has_liked(w, info):
+        from .social import viewer_has_liked
+
+        return viewer_has_liked(info, "work", w.id)
 
     def resolve_language(w, info):
         return w.language

@@ -37,6 +37,9 @@ def delete_account(session: Session, user: User, password: str) -> None:
         raise Invalid("password", "This is not your password.")
     if user.role == "admin" and _active_admins(session) <= 1:
         raise Forbidden("You are the only admin: make someone else admin before deleting your account.")
+    from ..social.account_deletion import forget_user  # social builds on accounts, not the reverse
+
+    forget_user(session, user)
     placeholder = deleted_user_placeholder(session)
     # every column that credits a user and lets the user go (ON DELETE SET NULL)
     for table, column in _credit_columns():

@@ -36,6 +36,11 @@ def works_by_ids(session: Session, ids: Sequence[int]) -> list[Work | None]:
     return _by_id(session, Work, ids)
 
 
+def translations_by_ids(session: Session, ids: Sequence[int]) -> list[Translation | None]:
+    """Published translations by id (None for the others)."""
+    return [t if t is not None and t.status == "published" else None for t in _by_id(session, Translation, ids)]
+
+
 def users_by_ids(session: Session, ids: Sequence[int]) -> list[User | None]:
     """Users (translators, contributors) by id, for showing their names."""
     return _by_id(session, User, ids)
