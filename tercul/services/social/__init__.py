@@ -1,0 +1,1 @@
+"""Readers' own things: collections, comments, likes and bookmarks."""
