@@ -18,6 +18,7 @@ from ...models._base import utcnow
 from .. import notifications
 from ..accounts.permissions import can_review, require_reviewer, require_user
 from ..errors import DomainError, Forbidden, Invalid, NotFound
+from ..reading.page_cache import invalidate_work
 from ..reading.pagination import Pagination
 
 TARGET_KINDS = ("work", "translation", "collection")
@@ -118,6 +119,14 @@ def resolve_target(session: Session, viewer: User | None, kind: str, target_id: 
     return Target("collection", collection.id, collection.title, collection.owner_id, collection_id=collection.id)
 
 
+def translation_target(session: Session, viewer: User | None, work_id: int, key: str) -> Target:
+    """The target of a work's translation named by its key (``de``), as the reading pages know it."""
+    found = session.scalar(select(Translation.id).where(Translation.work_id == work_id, Translation.key == key))
+    if found is None:
+        raise NotFound("There is no such translation.")
+    return resolve_target(session, viewer, "translation", found)
+
+
 def target_of(session: Session, viewer: User | None, comment: Comment) -> Target:
     if comment.collection_id is not None:
         return resolve_target(session, viewer, "collection", comment.collection_id)
@@ -130,7 +139,7 @@ def target_of(session: Session, viewer: User | None, comment: Comment) -> Target
 
 def thread(session: Session, viewer: User | None, target: Target, *, line: str | None = None, page: int = 1,
            per_page: int = THREAD_PAGE_SIZE) -> Thread:
-    """A page of the target's top-level comments, oldest first, each with its replies.
+    """A page of the target's top-level comments, newest first, each with its replies (oldest first).
 
     With ``line``, only the comments anchored to that line. Four statements whatever
     the number of comments: the count, the page (with authors), the replies (with
@@ -143,7 +152,7 @@ def thread(session: Session, viewer: User | None, target: Target, *, line: str |
     total = session.scalar(select(func.count(Comment.id)).where(*where)) or 0
     pagination = Pagination(page, per_page, total)
     rows = session.execute(select(Comment, User).outerjoin(User, User.id == Comment.user_id).where(*where)
-                           .order_by(Comment.created_at, Comment.id)
+                           .order_by(Comment.created_at.desc(), Comment.id.desc())
                            .offset(pagination.offset).limit(per_page)).all()
     views = [_view(viewer, c, u, target) for c, u in rows]
     by_parent = replies_for(session, viewer, target, [v.id for v in views])
@@ -174,15 +183,6 @@ def line_markers(session: Session, target: Target) -> dict[str, int]:
                                   Comment.hidden_at.is_(None))
                            .group_by(Comment.line_key))
     return {key: n for key, n in rows}
-
-
-def work_comments_version(session: Session, work_id: int) -> str:
-    """Changes whenever a comment on the work (not its translations) is posted, edited,
-    deleted or hidden: the reading view's cached HTML holds the line markers under it."""
-    count, latest = session.execute(
-        select(func.count(Comment.id), func.max(Comment.updated_at))
-        .where(Comment.work_id == work_id, Comment.translation_id.is_(None))).one()
-    return f"{count}:{latest.isoformat() if latest else ''}"
 
 
 def get_comment(session: Session, viewer: User | None, comment_id: int) -> tuple[Comment, Target]:
@@ -228,29 +228,37 @@ def post_comment(session: Session, actor: User | None, target: Target, body: str
                         .values(reply_count=Comment.reply_count + 1, updated_at=utcnow())
                         .execution_options(synchronize_session=False))
     session.flush()
+    _changed(target)
     notifications.comment_posted(session, comment, actor, target.title, _recipients(session, actor, target, parent))
     return comment
 
 
-def edit_comment(session: Session, actor: User | None, comment_id: int, body: str) -> Comment:
-    """Change one's own comment; it is then shown as edited."""
+def editable_comment(session: Session, actor: User | None, comment_id: int) -> tuple[Comment, Target]:
+    """One's own comment and its target, if it may be edited (not hidden by the moderators)."""
     actor = require_user(actor)
-    comment, _target = get_comment(session, actor, comment_id)
+    comment, target = get_comment(session, actor, comment_id)
     if comment.user_id != actor.id:
         raise Forbidden("You can only edit your own comments.")
     if comment.hidden_at is not None:
         raise Forbidden("The moderators hid this comment: it cannot be edited.")
+    return comment, target
+
+
+def edit_comment(session: Session, actor: User | None, comment_id: int, body: str) -> Comment:
+    """Change one's own comment; it is then shown as edited."""
+    comment, target = editable_comment(session, actor, comment_id)
     body = _clean_body(body)
     if body != comment.body:
         comment.body, comment.edited_at = body, utcnow()
     session.flush()
+    _changed(target)
     return comment
 
 
 def delete_comment(session: Session, actor: User | None, comment_id: int) -> Comment:
     """Delete one's own comment: its text goes; replies to it stay, under “deleted”."""
     actor = require_user(actor)
-    comment, _target = get_comment(session, actor, comment_id)
+    comment, target = get_comment(session, actor, comment_id)
     if comment.user_id != actor.id:
         raise Forbidden("You can only delete your own comments.")
     comment.deleted_at, comment.body = utcnow(), ""
@@ -259,6 +267,7 @@ def delete_comment(session: Session, actor: User | None, comment_id: int) -> Com
                         .values(reply_count=Comment.reply_count - 1, updated_at=utcnow())
                         .execution_options(synchronize_session=False))
     session.flush()
+    _changed(target)
     return comment
 
 
@@ -273,6 +282,7 @@ def hide_comment(session: Session, actor: User | None, comment_id: int, reason: 
         raise Invalid("reason", f"Use at most {MAX_REASON} characters.")
     comment.hidden_at, comment.hidden_reason, comment.hidden_by_id = utcnow(), reason, actor.id
     session.flush()
+    _changed(target)
     if comment.user_id is not None and comment.user_id != actor.id:
         notifications.comment_hidden(session, comment, target.title)
     return comment
@@ -281,13 +291,20 @@ def hide_comment(session: Session, actor: User | None, comment_id: int, reason: 
 def unhide_comment(session: Session, actor: User | None, comment_id: int) -> Comment:
     """Show a hidden comment again."""
     actor = require_reviewer(actor)
-    comment, _target = get_comment(session, actor, comment_id)
+    comment, target = get_comment(session, actor, comment_id)
     comment.hidden_at, comment.hidden_reason, comment.hidden_by_id = None, None, None
     session.flush()
+    _changed(target)
     return comment
 
 
 # ---- rules
+
+def _changed(target: Target) -> None:
+    # the work page's reading view carries the line markers of the work's comments
+    if target.kind == "work" and target.work_slug:
+        invalidate_work(target.work_slug)
+
 
 def _may_post(user: User | None) -> bool:
     try:
