@@ -47,7 +47,8 @@ def test_examples_cover_every_query_and_mutation():
 
 def test_every_example_runs(app, gql, session, demo_library):
     users = demo_library
-    context = {"contributorUsername": users["contributor"].username}
+    context = {"contributorUsername": users["contributor"].username,
+               "sonnetId": str(session.scalar(select(Work.id).where(Work.slug == "shakespeare-sonnet-18")))}
 
     def after(title, data):
         if title == "Register":
@@ -75,6 +76,8 @@ def test_every_example_runs(app, gql, session, demo_library):
             context["authorId"] = data["createAuthor"]["author"]["id"]
         elif title == "Add a work":
             context["workId"] = data["createWork"]["work"]["id"]
+        elif title == "Comment on a line":
+            context["commentId"] = data["postComment"]["comment"]["id"]
         elif title == "Publish a translation directly":
             context["translationId"] = data["createTranslation"]["translation"]["id"]
 

@@ -138,12 +138,12 @@ def target_of(session: Session, viewer: User | None, comment: Comment) -> Target
 # ---- reading
 
 def thread(session: Session, viewer: User | None, target: Target, *, line: str | None = None, page: int = 1,
-           per_page: int = THREAD_PAGE_SIZE) -> Thread:
+           per_page: int = THREAD_PAGE_SIZE, with_markers: bool = True) -> Thread:
     """A page of the target's top-level comments, newest first, each with its replies (oldest first).
 
     With ``line``, only the comments anchored to that line. Four statements whatever
     the number of comments: the count, the page (with authors), the replies (with
-    authors) and the line markers.
+    authors) and (``with_markers``) the line markers.
     """
     line = _clean_line(line)
     where = [target.filter(), Comment.parent_id.is_(None), _shown_to_anyone()]
@@ -158,7 +158,8 @@ def thread(session: Session, viewer: User | None, target: Target, *, line: str |
     by_parent = replies_for(session, viewer, target, [v.id for v in views])
     for v in views:
         v.replies = by_parent.get(v.id, [])
-    return Thread(target, views, pagination, line, _may_post(viewer), line_markers(session, target))
+    markers = line_markers(session, target) if with_markers else {}
+    return Thread(target, views, pagination, line, _may_post(viewer), markers)
 
 
 def replies_for(session: Session, viewer: User | None, target: Target,
