@@ -193,3 +193,33 @@ def test_markdown_subset(source, expected):
     html = str(render_markdown(source))
     assert expected in html
     assert "<script" not in html and "javascript:" not in html.split("</p>")[0].split("href=")[-1][:12]
+
+
+def test_deleting_an_account_keeps_its_comments_under_deleted_user(session):
+    from tercul.services import accounts
+    from tercul.services.passwords import hash_password
+
+    ana, ben = UserFactory(password_hash=hash_password("lantern orchard thunder")), UserFactory()
+    _work, target = _work_target(session)
+    top = comments.post_comment(session, ana, target, "Ana's view.", line_key="1.1")
+    comments.post_comment(session, ben, target, "Ben's answer.", parent_id=top.id)
+    top_id = top.id
+    accounts.delete_account(session, ana, "lantern orchard thunder")
+    page = comments.thread(session, ben, target)
+    view = page.comments[0]
+    assert view.id == top_id and view.comment.body == "Ana's view." and view.visible_body
+    assert view.author.display_name == "Deleted user" and not view.can_edit
+    # nobody is notified through the placeholder account
+    comments.post_comment(session, ben, target, "Anyone?", parent_id=top_id)
+    placeholder = view.author
+    assert _notices(session, placeholder) == []
+
+
+def test_the_mail_preference_is_set_with_the_profile(session):
+    from tercul.services import accounts
+
+    ana = UserFactory()
+    accounts.update_profile(session, ana, display_name="Ana", bio=None, comment_mail=True)
+    assert ana.comment_mail is True
+    accounts.update_profile(session, ana, display_name="Ana", bio=None)
+    assert ana.comment_mail is True

@@ -163,3 +163,15 @@ def test_thread_statement_count_is_constant(client, session, work, count_queries
     add(60)
     assert (statements(thread_url(work)), statements("/works/the-bell")) == few
 
+
+
+def test_the_profile_page_sets_the_comment_mail_preference(client, session):
+    ana = UserFactory(display_name="Ana")
+    login(client, ana)
+    assert "Mail me about replies and comments" in text(client.get("/account/profile"))
+    response = post(client, "/account/profile", {"name": "Ana", "bio": "", "comment_mail": "y"},
+                    token_from="/account/profile")
+    assert response.status_code == 303
+    session.refresh(ana)
+    assert ana.comment_mail is True
+    assert "Your comments stay where they are" in text(client.get("/account/delete"))
