@@ -70,7 +70,7 @@ def test_comment_on_a_line_reply_and_hide(discussion, open_as):  # noqa: F811
 
     emil = open_as(discussion["Emil"])
     emil.goto(f"/works/{slug}")
-    emil.locator(f"{line} .cmark").click()
+    emil.locator(f"{line} .cmark").click()  # even before the thread has loaded (hx-sync replaces that request)
     emil.locator("#thread .thread-filter", has_text="line 1.2").wait_for()
     emil.locator("#thread .comment-reply summary").click()
     emil.get_by_label("Your reply").fill("And the stones do hear it.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, event, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ...models import Collection, Comment, TextLine, Translation, User, Work
@@ -229,7 +229,7 @@ def post_comment(session: Session, actor: User | None, target: Target, body: str
                         .values(reply_count=Comment.reply_count + 1, updated_at=utcnow())
                         .execution_options(synchronize_session=False))
     session.flush()
-    _changed(target)
+    _changed(session, target)
     notifications.comment_posted(session, comment, actor, target.title, _recipients(session, actor, target, parent))
     return comment
 
@@ -252,7 +252,7 @@ def edit_comment(session: Session, actor: User | None, comment_id: int, body: st
     if body != comment.body:
         comment.body, comment.edited_at = body, utcnow()
     session.flush()
-    _changed(target)
+    _changed(session, target)
     return comment
 
 
@@ -268,7 +268,7 @@ def delete_comment(session: Session, actor: User | None, comment_id: int) -> Com
                         .values(reply_count=Comment.reply_count - 1, updated_at=utcnow())
                         .execution_options(synchronize_session=False))
     session.flush()
-    _changed(target)
+    _changed(session, target)
     return comment
 
 
@@ -283,7 +283,7 @@ def hide_comment(session: Session, actor: User | None, comment_id: int, reason: 
         raise Invalid("reason", f"Use at most {MAX_REASON} characters.")
     comment.hidden_at, comment.hidden_reason, comment.hidden_by_id = utcnow(), reason, actor.id
     session.flush()
-    _changed(target)
+    _changed(session, target)
     if comment.user_id is not None and comment.user_id != actor.id:
         notifications.comment_hidden(session, comment, target.title)
     return comment
@@ -295,16 +295,28 @@ def unhide_comment(session: Session, actor: User | None, comment_id: int) -> Com
     comment, target = get_comment(session, actor, comment_id)
     comment.hidden_at, comment.hidden_reason, comment.hidden_by_id = None, None, None
     session.flush()
-    _changed(target)
+    _changed(session, target)
     return comment
 
 
 # ---- rules
 
-def _changed(target: Target) -> None:
-    # the work page's reading view carries the line markers of the work's comments
+def _changed(session: Session, target: Target) -> None:
+    # the work page's reading view carries the line markers of the work's comments: its
+    # stamp is forgotten now and again at the commit (a page read in between would keep
+    # the old stamp for a few seconds)
     if target.kind == "work" and target.work_slug:
         invalidate_work(target.work_slug)
+        session.info.setdefault(_STALE_WORKS, set()).add(target.work_slug)
+
+
+_STALE_WORKS = "tercul.comments.stale_works"
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_stamps(session: Session) -> None:
+    for slug in session.info.pop(_STALE_WORKS, ()):
+        invalidate_work(slug)
 
 
 def _may_post(user: User | None) -> bool:
