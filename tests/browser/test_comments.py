@@ -12,7 +12,7 @@ import uuid
 import pytest
 
 from .conftest import screenshot
-from .test_contribution_flow import PASSWORD, open_as  # noqa: F401 - the logged-in pages fixture
+from .test_contribution_flow import open_as, verified_people  # noqa: F401 - the logged-in pages fixture
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 def discussion(live_app):
     """A made-up poem, two readers and a reviewer (committed)."""
     from tercul.extensions import cache, db
-    from tercul.services import accounts, catalog
+    from tercul.services import catalog
     from tercul.texts.model import Division, Line, Text
 
     run = uuid.uuid4().hex[:6]
@@ -34,17 +34,12 @@ def discussion(live_app):
             Division("1", "stanza", lines=[Line("1.1", "The river leans against the weir"),
                                            Line("1.2", "and folds its water white"),
                                            Line("1.3", "as if the stones could hear")])]))
-        people = {}
-        for name, role in (("Dora", "reader"), ("Emil", "reader"), ("Fay", "reviewer")):
-            email = f"{name.lower()}-{run}@example.org"
-            accounts.create_user(session, email=email, password=PASSWORD, display_name=f"{name} {run}", role=role,
-                                 verified=True)
-            people[name] = email
-        slug = work.slug
+        work_slug = work.slug
+        people = verified_people(session, run, {"Dora": "reader", "Emil": "reader", "Fay": "reviewer"})
         session.commit()
         cache.clear()
         db.session.remove()
-    return {"slug": slug, "run": run, **people}
+    return {"slug": work_slug, **people}
 
 
 def test_comment_on_a_line_reply_and_hide(discussion, open_as):  # noqa: F811

@@ -8,16 +8,16 @@ POST = """mutation($t: CommentTarget!, $id: ID!, $body: String!, $line: String, 
   postComment(target: $t, targetId: $id, body: $body, lineKey: $line, parentId: $parent) {
     comment { id lineKey state body bodyHtml parentId viewerCanEdit author { displayName } }
     errors { field message code } } }"""
+def bearer(session, user):
+    headers = {"Authorization": "Bearer " + tokens.issue_tokens(session, user).access_token}
+    session.commit()  # the test's setup must outlive the request's rollback
+    return headers
+
+
 LIST = """query($t: CommentTarget!, $id: ID!, $line: String, $first: Int) {
   comments(target: $t, targetId: $id, line: $line, first: $first) {
     totalCount edges { node { id body state hiddenReason editedAt replyCount viewerCanHide
       author { displayName } replies { id body author { displayName } } } } } }"""
-
-
-def bearer(session, user):
-    token = tokens.issue_tokens(session, user).access_token
-    session.commit()
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_post_reply_list_edit_hide_delete(gql, session):

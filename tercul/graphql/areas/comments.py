@@ -37,87 +37,62 @@ class CommentState(graphene.Enum):
                 "DELETED": "Deleted by its author; kept while it has replies."}[self.name]
 
 
+def _of_comment(name: str):
+    """A resolver reading the comment's own column ``name``."""
+    return lambda view, info: getattr(view.comment, name)
+
+
+def _shown(read):
+    """A resolver giving ``read(comment)`` only where the caller may read the body."""
+    return lambda view, info: read(view.comment) if view.visible_body else None
+
+
+def _of_view(name: str):
+    return lambda view, info: getattr(view, name)
+
+
 class CommentType(graphene.ObjectType):
     """A comment, or a reply (one level deep), as the caller may see it."""
 
     class Meta:
         name = "Comment"
 
-    id = graphene.ID(required=True, description="Database id.")
-    target = graphene.Field(CommentTarget, required=True, description="What it is about.")
-    target_id = graphene.ID(required=True, description="The id of the work, translation or collection.")
-    parent_id = graphene.ID(description="For a reply: the comment it answers.")
-    line_key = graphene.String(description="The line it is anchored to (a key such as `1.2.7`), if any.")
-    state = graphene.Field(CommentState, required=True, description="Shown, hidden or deleted.")
-    body = graphene.String(description="The text (Markdown subset); null when deleted, or hidden from you.")
-    body_html = graphene.String(description="The text as safe HTML; null when `body` is.")
-    hidden_reason = graphene.String(description="Why the moderators hid it (its author and the moderators only).")
-    author = graphene.Field(UserType, description="Who wrote it (null for a deleted account).")
-    created_at = graphene.DateTime(required=True, description="When it was posted.")
-    edited_at = graphene.DateTime(description="When its author last changed it (shown as “edited”).")
-    reply_count = graphene.Int(required=True, description="How many replies it has (not deleted).")
+    # resolved from a service.CommentView (the comment, its author, what the caller may do)
+    id = graphene.ID(required=True, description="Database id.", resolver=_of_comment("id"))
+    target = graphene.Field(CommentTarget, required=True, description="What it is about.",
+                            resolver=lambda view, info: _kind(view.comment))
+    target_id = graphene.ID(required=True, description="The id of the work, translation or collection.",
+                            resolver=lambda view, info: (view.comment.collection_id or view.comment.translation_id
+                                                         or view.comment.work_id))
+    parent_id = graphene.ID(description="For a reply: the comment it answers.", resolver=_of_comment("parent_id"))
+    line_key = graphene.String(description="The line it is anchored to (a key such as `1.2.7`), if any.",
+                               resolver=_of_comment("line_key"))
+    state = graphene.Field(CommentState, required=True, description="Shown, hidden or deleted.",
+                           resolver=_of_view("state"))
+    body = graphene.String(description="The text (Markdown subset); null when deleted, or hidden from you.",
+                           resolver=_shown(lambda c: c.body))
+    body_html = graphene.String(description="The text as safe HTML; null when `body` is.",
+                                resolver=_shown(lambda c: str(render_markdown(c.body))))
+    hidden_reason = graphene.String(description="Why the moderators hid it (its author and the moderators only).",
+                                    resolver=_shown(lambda c: c.hidden_reason))
+    author = graphene.Field(UserType, description="Who wrote it (null for a deleted account).",
+                            resolver=_of_view("author"))
+    created_at = graphene.DateTime(required=True, description="When it was posted.",
+                                   resolver=_of_comment("created_at"))
+    edited_at = graphene.DateTime(description="When its author last changed it (shown as “edited”).",
+                                  resolver=_of_comment("edited_at"))
+    reply_count = graphene.Int(required=True, description="How many replies it has (not deleted).",
+                               resolver=_of_comment("reply_count"))
     replies = graphene.List(graphene.NonNull(lambda: CommentType), required=True,
-                            description="The replies, oldest first (hidden ones as for `body`).")
-    viewer_can_edit = graphene.Boolean(required=True, description="You may edit it.")
-    viewer_can_delete = graphene.Boolean(required=True, description="You may delete it.")
-    viewer_can_hide = graphene.Boolean(required=True, description="You may hide it (reviewers and admins).")
-    viewer_can_reply = graphene.Boolean(required=True, description="You may reply to it.")
-
-    # resolved from service.CommentView
-    def resolve_id(v, info):
-        return v.comment.id
-
-    def resolve_target(v, info):
-        return _kind(v.comment)
-
-    def resolve_target_id(v, info):
-        c = v.comment
-        return c.collection_id or c.translation_id or c.work_id
-
-    def resolve_parent_id(v, info):
-        return v.comment.parent_id
-
-    def resolve_line_key(v, info):
-        return v.comment.line_key
-
-    def resolve_state(v, info):
-        return v.state
-
-    def resolve_body(v, info):
-        return v.comment.body if v.visible_body else None
-
-    def resolve_body_html(v, info):
-        return str(render_markdown(v.comment.body)) if v.visible_body else None
-
-    def resolve_hidden_reason(v, info):
-        return v.comment.hidden_reason if v.visible_body else None
-
-    def resolve_author(v, info):
-        return v.author
-
-    def resolve_created_at(v, info):
-        return v.comment.created_at
-
-    def resolve_edited_at(v, info):
-        return v.comment.edited_at
-
-    def resolve_reply_count(v, info):
-        return v.comment.reply_count
-
-    def resolve_replies(v, info):
-        return v.replies
-
-    def resolve_viewer_can_edit(v, info):
-        return v.can_edit
-
-    def resolve_viewer_can_delete(v, info):
-        return v.can_delete
-
-    def resolve_viewer_can_hide(v, info):
-        return v.can_hide
-
-    def resolve_viewer_can_reply(v, info):
-        return v.can_reply
+                            description="The replies, oldest first (hidden ones as for `body`).",
+                            resolver=_of_view("replies"))
+    viewer_can_edit = graphene.Boolean(required=True, description="You may edit it.", resolver=_of_view("can_edit"))
+    viewer_can_delete = graphene.Boolean(required=True, description="You may delete it.",
+                                         resolver=_of_view("can_delete"))
+    viewer_can_hide = graphene.Boolean(required=True, description="You may hide it (reviewers and admins).",
+                                       resolver=_of_view("can_hide"))
+    viewer_can_reply = graphene.Boolean(required=True, description="You may reply to it.",
+                                        resolver=_of_view("can_reply"))
 
 
 def _kind(comment) -> str:
