@@ -7,7 +7,8 @@ measures with the same servers and load generator (gunicorn, 2 sync workers; ``w
 16 connections) the hello route, the work page (its reading view now carries the line
 markers) and the discussion (``/comments/work/<id>``: 50 comments with their replies,
 rendered for every request, as htmx loads it under the work page). The goal is the
-reading pages': >= 40% of hello's throughput and p99 < 25 ms. Usage::
+reading pages': >= 40% of hello's throughput and p99 < 25 ms. It also prints the CPU
+milliseconds per request in process, which other processes' load does not change. Usage::
 
     .venv/bin/python bench/comments.py                       # demo library, 200 comments
     .venv/bin/python bench/comments.py --library synthetic --synthetic 20000 --comments 200
@@ -71,6 +72,32 @@ with app.app_context():
 """
 
 
+CPU_PROBE = """
+import json, sys, time
+from tercul import create_app
+app = create_app()
+client = app.test_client()
+out = {}
+for name, path, headers in json.loads(sys.argv[1]):
+    for _ in range(20):
+        client.get(path, headers=headers)
+    started = time.process_time()
+    for _ in range(200):
+        client.get(path, headers=headers)
+    out[name] = (time.process_time() - started) / 200 * 1000
+print(json.dumps(out))
+"""
+
+
+def cpu_per_request(database: Path, paths: list) -> dict[str, float]:
+    """CPU milliseconds per request in process (test client): steadier than req/s on a busy machine."""
+    import json
+
+    out = subprocess.run([sys.executable, "-c", CPU_PROBE, json.dumps(paths)], env=pages.tercul_env(database),
+                         cwd=pages.ROOT, capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def seed(database: Path, slug: str, count: int) -> int:
     out = subprocess.run([sys.executable, "-c", SEED, slug, str(count)], env=pages.tercul_env(database),
                          cwd=pages.ROOT, capture_output=True, text=True, check=True).stdout
@@ -127,6 +154,10 @@ def main() -> None:
         ok = rps >= .4 * figures["hello"][0] and p99 < 25
         print(f"goal for the {name} (>= 40% of hello, p99 < 25 ms): {'met' if ok else 'NOT met'} "
               f"({rps / figures['hello'][0]:.0%}, p99 {p99:.1f} ms)")
+    cpu = cpu_per_request(database, [("work page", work_path, {}), ("discussion", thread_path, {}),
+                                     ("thread (htmx)", thread_path, {"HX-Request": "true"})])
+    print("CPU per request in process (ms, 200 requests, test client): "
+          + ", ".join(f"{name} {ms:.2f}" for name, ms in cpu.items()))
     print(f"(load average {os.getloadavg()[0]:.1f} at the end)")
 
 

@@ -7,19 +7,24 @@ redirect back to the thread.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_login import login_required
+import hashlib
 
-from ..extensions import db
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..extensions import cache, db
 from ..security import acting_user
 from ..services.errors import DomainError, Invalid
 from ..services.reading import parse_page
 from ..services.social import comments
 from ..services.social.markdown import render_markdown
-from .htmx import render_page, wants_fragment
+from .htmx import render_page, templates_version, wants_fragment
 from .responses import fail
 
 bp = Blueprint("comments", __name__)
+
+# a thread's HTML for readers not signed in is kept under its version, so a change shows at once
+THREAD_HTML_TTL = 300
 
 
 def _target(kind: str, target_id: int):
@@ -39,6 +44,8 @@ def _render_thread(target, *, errors: dict | None = None, values: dict | None = 
                    line: str | None = None, page: int | None = None):
     if line is None and page is None:
         line, page = _where()
+    if not errors and wants_fragment() and not current_user.is_authenticated:
+        return _cached_fragment(target, line, page or 1)
     try:
         thread = comments.thread(db.session, acting_user(), target, line=line, page=page or 1)
     except DomainError as error:
@@ -47,6 +54,28 @@ def _render_thread(target, *, errors: dict | None = None, values: dict | None = 
         status = 200  # htmx swaps only successful answers: the form comes back with its messages
     return render_page("comments/thread.html", "comments/_comments.html", status=status, thread=thread,
                        errors=errors or {}, values=values or {})
+
+
+def _cached_fragment(target, line: str | None, page: int):
+    """The thread as htmx loads it under every work page, for readers who are not signed in:
+    the same HTML for all of them (no buttons), kept under the thread's version."""
+    try:
+        version = comments.thread_version(db.session, target)
+    except DomainError as error:
+        return fail(error)
+    key = "comments:" + hashlib.sha256(repr((templates_version(), target.kind, target.id, line, page,
+                                                version)).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        try:
+            thread = comments.thread(db.session, None, target, line=line, page=page)
+        except DomainError as error:
+            return fail(error)
+        html = render_template("comments/_comments.html", thread=thread, errors={}, values={})
+        cache.set(key, html, timeout=THREAD_HTML_TTL)
+    response = make_response(html)
+    response.vary.add("HX-Request")
+    return response
 
 
 def _back(target, anchor: str | None = None, line: str | None = None):

@@ -175,3 +175,20 @@ def test_the_profile_page_sets_the_comment_mail_preference(client, session):
     session.refresh(ana)
     assert ana.comment_mail is True
     assert "Your comments stay where they are" in text(client.get("/account/delete"))
+
+
+def test_the_anonymous_thread_is_kept_until_a_comment_changes(client, session, work, count_queries):
+    ana = UserFactory()
+    target = svc.resolve_target(session, ana, "work", work.id)
+    first = svc.post_comment(session, ana, target, "First thought.")
+    htmx = {"HX-Request": "true"}
+    assert "First thought." in text(client.get(thread_url(work), headers=htmx))
+    with count_queries:
+        again = text(client.get(thread_url(work), headers=htmx))
+    reads = [s for s in count_queries.statements if "FROM comments" in s]
+    assert "First thought." in again and len(reads) == 1, reads  # the thread's version only
+    svc.edit_comment(session, ana, first.id, "Second thought.")
+    assert "Second thought." in text(client.get(thread_url(work), headers=htmx))
+    svc.post_comment(session, ana, target, "Another one.", line_key="1.1")
+    assert "Another one." in text(client.get(thread_url(work), headers=htmx))
+    assert "Another one." not in text(client.get(thread_url(work) + "?line=1.2", headers=htmx))

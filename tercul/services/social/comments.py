@@ -186,6 +186,14 @@ def line_markers(session: Session, target: Target) -> dict[str, int]:
     return {key: n for key, n in rows}
 
 
+def thread_version(session: Session, target: Target) -> str:
+    """Changes whenever a comment on the target is posted, edited, deleted or hidden (one
+    indexed read): what a thread rendered for readers who are not signed in is kept under."""
+    count, latest = session.execute(select(func.count(Comment.id), func.max(Comment.updated_at))
+                                    .where(target.filter())).one()
+    return f"{count}:{latest.isoformat() if latest else ''}"
+
+
 def get_comment(session: Session, viewer: User | None, comment_id: int) -> tuple[Comment, Target]:
     """A comment and its target, if the viewer may see the target."""
     comment = session.get(Comment, comment_id)
