@@ -33,6 +33,7 @@ LIST_SIZES = {
     "ReadingCell.lines": 3, "SearchResults.facets": 10, "Facet.values": 25, "SearchHit.authors": 5,
     "SearchHit.lines": 5, "SnippetLine.pieces": 10,
     "Me.savedSearches": 100, "CollectionItem.languages": 2,
+    "Comment.replies": 20, "Query.commentLines": 100,
 }
 DEFAULT_LIST_SIZE = DEFAULT_PAGE
 

@@ -5,10 +5,10 @@ from functools import lru_cache
 
 import graphene
 
-from .areas import accounts, analysis, catalog, contributions, editing, reading, search, social
+from .areas import accounts, analysis, catalog, comments, contributions, editing, reading, search, social
 
 # the areas of the API, in the order their fields appear
-AREAS = [catalog, reading, search, analysis, accounts, contributions, editing, social]
+AREAS = [catalog, reading, search, analysis, accounts, contributions, editing, social, comments]
 
 
 @lru_cache(maxsize=1)

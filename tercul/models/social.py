@@ -57,21 +57,38 @@ class CollectionItem(db.Model):
 
 
 class Comment(Timestamped, db.Model):
-    """A comment on a work, optionally on one translation and anchored to a line key."""
+    """A comment on a work, a translation (``translation_id`` with its ``work_id``) or a
+    collection, optionally anchored to a line key of the text commented on.
+
+    Replies are one level deep (``parent_id`` names a top-level comment). A deleted
+    comment keeps its row (``deleted_at``, body emptied) while replies hang from it; a
+    hidden one keeps its body for its author and the moderators, with the reason.
+    """
 
     __tablename__ = "comments"
-    __table_args__ = (Index("ix_comments_work_created", "work_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_comments_work_created", "work_id", "created_at"),
+        Index("ix_comments_collection_created", "collection_id", "created_at"),
+        CheckConstraint("work_id IS NOT NULL OR collection_id IS NOT NULL", name="target"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    work_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"))
+    work_id: Mapped[int | None] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"))
     translation_id: Mapped[int | None] = mapped_column(ForeignKey("translations.id", ondelete="CASCADE"),
                                                        index=True)
+    collection_id: Mapped[int | None] = mapped_column(ForeignKey("collections.id", ondelete="CASCADE"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
     line_key: Mapped[str | None] = mapped_column(String(100))
     body: Mapped[str] = mapped_column(Text)
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     like_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # kept by the like service
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    hidden_reason: Mapped[str | None] = mapped_column(String(500))
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # replies not deleted, kept by the service so that a thread never counts rows per comment
+    reply_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Like(db.Model):

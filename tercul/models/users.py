@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -31,6 +31,8 @@ class User(UserMixin, Timestamped, db.Model):
     # bumped on logout, password change, disabling: ends every session issued before
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     bio: Mapped[str | None] = mapped_column(String(2000))
+    # mail about replies and comments on one's works, translations and collections (in-app always)
+    comment_mail: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     def has_role(self, role: str) -> bool:
         return ROLE_RANK[self.role] >= ROLE_RANK[role]

@@ -73,6 +73,40 @@ def revision_submitted(session: Session, contribution: Contribution, event: Revi
         notify(session, user_id, "contribution_revised", message, path)
 
 
+def comment_posted(session: Session, comment, actor: User, title: str, recipients: list[User]) -> None:
+    """Tell the owner of the commented item and the people in the thread (in-app; mail to
+    those who chose it)."""
+    if not recipients:
+        return
+    reply = comment.parent_id is not None
+    message = (f"{actor.display_name} replied in the discussion of “{_short(title)}”." if reply
+               else f"{actor.display_name} commented on “{_short(title)}”.")
+    path = _comment_link(comment)
+    for user in recipients:
+        notify(session, user.id, "comment_reply" if reply else "comment", message, path)
+        if user.comment_mail and _reachable(user):
+            mail.send_after_commit(session, mail.compose(
+                user.email, message, "comments/mail/comment.txt", user=user, actor=actor, comment=comment,
+                title=title, url=_comment_link(comment, external=True)))
+
+
+def comment_hidden(session: Session, comment, title: str) -> None:
+    """Tell the author that the moderators hid their comment, and why (in-app)."""
+    notify(session, comment.user_id, "comment_hidden",
+           f"The moderators hid your comment on “{_short(title)}”: {comment.hidden_reason}", _comment_link(comment))
+
+
+def _comment_link(comment, external: bool = False) -> str | None:
+    if comment.collection_id is not None:
+        kind, target_id = "collection", comment.collection_id
+    elif comment.translation_id is not None:
+        kind, target_id = "translation", comment.translation_id
+    else:
+        kind, target_id = "work", comment.work_id
+    link = _link("comments.thread", external=external, kind=kind, target_id=target_id)
+    return f"{link}#comment-{comment.parent_id or comment.id}" if link else None
+
+
 def unread_count(session: Session, user_id: int) -> int:
     return session.scalar(select(func.count(Notification.id)).where(
         Notification.user_id == user_id, Notification.read_at.is_(None))) or 0

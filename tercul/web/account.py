@@ -279,11 +279,11 @@ def confirm_email(token: str):
 @bp.route("/account/profile", methods=["GET", "POST"])
 @login_required
 def edit_profile():
-    """Change one's display name and biography."""
+    """Change one's display name, biography and mail preference."""
     user = acting_user()
-    form = ProfileForm(name=user.display_name, bio=user.bio or "")
+    form = ProfileForm(name=user.display_name, bio=user.bio or "", comment_mail=user.comment_mail)
     if _submitted(form, lambda: accounts.update_profile(db.session, user, display_name=form.name.data,
-                                                        bio=form.bio.data)):
+                                                        bio=form.bio.data, comment_mail=form.comment_mail.data)):
         flash("Your profile has been saved.", "success")
         return see_other("account.me")
     return render_template("account/profile.html", form=form)

@@ -70,6 +70,8 @@ class ProfileForm(BaseForm):
     name = StringField("Display name", render_kw={"autocomplete": "name", "maxlength": 100})
     bio = TextAreaField("About you", render_kw={"rows": 5, "maxlength": 2000},
                         description="Optional; shown on your public page.")
+    comment_mail = BooleanField("Mail me about replies and comments on my works, translations and collections "
+                                "(they are always listed in your notifications)")
 
 
 class DeleteAccountForm(BaseForm):

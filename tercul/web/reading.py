@@ -6,9 +6,11 @@ from typing import Any
 from flask import Blueprint, abort, current_app, request
 
 from ..extensions import db
+from ..security import acting_user
 from ..services import reading
 from ..services.errors import NotFound
 from ..services.languages import language_name
+from ..services.social import comments
 from ..texts.rows import ReaderView
 from .htmx import render_cached, render_page
 
@@ -72,12 +74,15 @@ def work(slug: str):
                                      preferred_languages=preferred)
         except NotFound as exc:
             abort(404, exc.message)
-        return {"page": page, "view": page.reader, "slug": page.work.slug}
+        # the line markers of the work's comments: the stamp changes with them
+        markers = comments.line_markers(db.session, comments.resolve_target(db.session, None, "work", page.work.id))
+        return {"page": page, "view": page.reader, "slug": page.work.slug, "comment_markers": markers}
 
     key = ("work", slug, stamp.version, requested, part, line, swap, parts_page, translations_page, per_page,
            tuple(preferred) if requested is None else ())
     response = render_cached("reading/work.html", "reading/_work.html", "reading/_reader.html", key, build,
-                             WORK_HTML_TTL, title=stamp.title, margin=request.args.get("margin"))
+                             WORK_HTML_TTL, title=stamp.title, margin=request.args.get("margin"),
+                             work_id=stamp.id)
     if requested is None:
         response.vary.add("Accept-Language")  # the translation shown by default depends on it
     return response
@@ -95,10 +100,12 @@ def translation(slug: str, key: str):
     try:
         page = reading.translation_page(db.session, slug, key, part=request.args.get("part"),
                                         line=request.args.get("line"))
+        target = comments.translation_target(db.session, acting_user(), page.work.id, page.translation.key)
     except NotFound as exc:
         abort(404, exc.message)
     return render_page("reading/translation.html", "reading/_text.html", page=page, view=page.reader,
-                       slug=page.work.slug)
+                       slug=page.work.slug, comment_target=target,
+                       comment_markers=comments.line_markers(db.session, target))
 
 
 @bp.get("/authors")

@@ -27,7 +27,7 @@ def cast(live_app):
     """A made-up poem in the library, a contributor and two reviewers (committed)."""
     from tercul.extensions import cache, db
     from tercul.texts.model import Division, Line, Text
-    from tercul.services import accounts, catalog
+    from tercul.services import catalog
 
     run = uuid.uuid4().hex[:6]
     with live_app.app_context():
@@ -44,17 +44,24 @@ def cast(live_app):
             Division("2", "stanza", lines=[Line("2.1", "At dawn he dims it pane by pane"),
                                            Line("2.2", "and sleeps while gulls complain", indent=2),
                                            Line("2.3", "the steps remember what he was")])]))
-        people = {}
-        for name, role in (("Ana", "contributor"), ("Ben", "reviewer"), ("Cat", "reviewer")):
-            email = f"{name.lower()}-{run}@example.org"
-            accounts.create_user(session, email=email, password=PASSWORD, display_name=f"{name} {run}", role=role,
-                                 verified=True)
-            people[name] = email
+        people = verified_people(session, run, {"Ana": "contributor", "Ben": "reviewer", "Cat": "reviewer"})
         slug = work.slug
         session.commit()
         cache.clear()
         db.session.remove()
     return {"slug": slug, "run": run, **people}
+
+
+def verified_people(session, run: str, roles: dict[str, str]) -> dict[str, str]:
+    """Verified accounts (name -> role) with :data:`PASSWORD`, named after the run; name -> email."""
+    from tercul.services import accounts
+
+    people = {}
+    for name, role in roles.items():
+        people[name] = f"{name.lower()}-{run}@example.org"
+        accounts.create_user(session, email=people[name], password=PASSWORD, display_name=f"{name} {run}",
+                             role=role, verified=True)
+    return people
 
 
 @pytest.fixture

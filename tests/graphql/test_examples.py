@@ -76,6 +76,8 @@ def test_every_example_runs(app, gql, session, demo_library):
             context["authorId"] = data["createAuthor"]["author"]["id"]
         elif title == "Add a work":
             context["workId"] = data["createWork"]["work"]["id"]
+        elif title == "Comment on a line":
+            context["commentId"] = data["postComment"]["comment"]["id"]
         elif title == "Publish a translation directly":
             context["translationId"] = data["createTranslation"]["translation"]["id"]
         elif title == "Start a collection":

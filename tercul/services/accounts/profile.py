@@ -13,14 +13,18 @@ from .permissions import require_user
 from .users import PLACEHOLDER_EMAIL, PLACEHOLDER_USERNAME, _active_admins, _display_name, _user_by_email
 
 
-def update_profile(session: Session, user: User, *, display_name: str, bio: str | None) -> User:
-    """Change one's display name and short biography (the URL name stays)."""
+def update_profile(session: Session, user: User, *, display_name: str, bio: str | None,
+                   comment_mail: bool | None = None) -> User:
+    """Change one's display name and short biography (the URL name stays), and, when
+    ``comment_mail`` is given, whether comments on one's things and replies come by mail."""
     require_user(user)
     display_name = _display_name(display_name)
     bio = (bio or "").strip()
     if len(bio) > 2000:
         raise Invalid("bio", "Use at most 2000 characters.")
     user.display_name, user.bio = display_name, bio or None
+    if comment_mail is not None:
+        user.comment_mail = bool(comment_mail)
     return user
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import and_, bindparam, func, literal_column, or_, select, union
 from sqlalchemy.orm import Session
 
 from ...extensions import cache
-from ...models import Author, Genre, Tag, TextLine, Translation, Work, WorkAuthor, work_genres, work_tags
+from ...models import Author, Comment, Genre, Tag, TextLine, Translation, Work, WorkAuthor, work_genres, work_tags
 from ...texts.rows import ReaderView
 from ..errors import NotFound
 from .display import format_dates, incipit
@@ -55,10 +55,12 @@ class WorkStamp:
 
     title: str
     version: str
+    id: int = 0  # the work's id (its comment thread is loaded by id)
 
 
 def work_stamp(session: Session, slug: str, *, keep_seconds: int = 0) -> WorkStamp | None:
-    """The work's title and a version that changes when the work or one of its translations does.
+    """The work's title and a version that changes when the work, one of its translations or a
+    comment on the work (its line markers) does.
 
     One indexed query. Changes elsewhere (an author renamed, a part added to a
     collection) are not in it: content cached under it must also expire. With
@@ -72,7 +74,8 @@ def work_stamp(session: Session, slug: str, *, keep_seconds: int = 0) -> WorkSta
         row = session.connection().execute(_WORK_STAMP, {"slug": slug}).first()
         if row is None:
             return None
-        stamp = WorkStamp(title=row[1], version=f"{row[0]}:{row[2]}:{row[3]}:{row[4]}:{row[5]}")
+        stamp = WorkStamp(title=row[1], version=f"{row[0]}:{row[2]}:{row[3]}:{row[4]}:{row[5]}:{row[6]}:{row[7]}",
+                          id=row[0])
         if keep_seconds:
             cache.set(stamp_key(slug), stamp, timeout=keep_seconds)
     return stamp
@@ -82,6 +85,11 @@ _WORK_STAMP = select(
     Work.id, Work.title, Work.updated_at, Work.current_revision_id,
     select(func.count(Translation.id)).where(Translation.work_id == Work.id).scalar_subquery(),
     select(func.max(Translation.updated_at)).where(Translation.work_id == Work.id).scalar_subquery(),
+    # the reading view shows markers beside lines with comments on the work
+    select(func.count(Comment.id)).where(Comment.work_id == Work.id, Comment.translation_id.is_(None))
+    .scalar_subquery(),
+    select(func.max(Comment.updated_at)).where(Comment.work_id == Work.id, Comment.translation_id.is_(None))
+    .scalar_subquery(),
 ).where(Work.slug == bindparam("slug"))
 
 
