@@ -27,6 +27,7 @@ from ..models import FORMS, Author, Genre, SavedSearch, Tag, Translation, User, 
 from ..search import MODES, SORTS, AuthorHit, Filters, PassageHit, SearchBackend, SearchRequest, get_backend
 from ..search.analysis import mark_line, query_terms
 from ..search.query import ParsedQuery, parse_query
+from .analysis.features import FEATURES, feature_label
 from .errors import Forbidden, Invalid, NotFound
 from .languages import language_name, normalize_language
 
@@ -47,6 +48,7 @@ FACET_PARAMS: dict[str, tuple[str, str]] = {
     "genre": ("genre", "Genre"),
     "tag": ("tag", "Tag"),
     "period": ("period", "Period"),
+    "feature": ("feature", "Form features"),  # derived by the analysers: sonnet, rhymed, iambic, free verse, readability
 }
 KIND_LABELS = {"work": "Originals", "translation": "Translations", "author": "Authors"}
 MODE_LABELS = {"keyword": "Keyword", "semantic": "Meaning", "hybrid": "Both"}
@@ -202,6 +204,7 @@ def _known_values(session: Session) -> dict[str, set[str]]:
             "genre": set(session.scalars(select(Genre.slug))),
             "tag": set(session.scalars(select(Tag.slug))),
             "period": set(session.scalars(select(Work.period).where(Work.period.is_not(None)).distinct())),
+            "feature": set(FEATURES),
         }
         cache.set(key, known, timeout=KNOWN_VALUES_TTL)
     return known
@@ -227,6 +230,8 @@ def check_filters(session: Session, params: SearchParams) -> None:
                         candidate = None
                 elif facet in ("form", "kind"):
                     candidate = value.lower()
+                elif facet == "feature":
+                    candidate = "-".join(value.lower().split())
                 if candidate is not None and candidate in known[facet]:
                     kept.append(candidate)
                 else:
@@ -407,6 +412,8 @@ def _label(facet: str, value: str, names: dict[str, dict[str, str]]) -> str:
         return KIND_LABELS.get(value, value)
     if facet == "form":
         return value.capitalize()
+    if facet == "feature":
+        return feature_label(value)
     return names.get(facet, {}).get(value, value)
 
 

@@ -49,9 +49,13 @@ def _analyse(session: Session, entry: OutboxEntry) -> dict[tuple[str, int], int]
     # The analysers run between two transactions (the read one is committed first): a read
     # transaction kept open for the seconds they take could not become a write on SQLite
     # once another worker thread had committed ("database is locked" at once).
-    from ..services.analysis import analyse_entity
+    # Its form features become search filters: the work is indexed again (shortly, once for
+    # the analyses of its texts landing meanwhile).
+    from ..services.analysis import analyse_entity, request_search_refresh
 
-    return analyse_entity(session, entry.entity, entry.entity_id, before_running=session.commit)
+    covered = analyse_entity(session, entry.entity, entry.entity_id, before_running=session.commit)
+    request_search_refresh(session, covered)
+    return covered
 
 
 # topic -> handler; a handler returns what it covered, (entity, id) -> the revision it saw,

@@ -47,6 +47,9 @@ class FacetValues(graphene.InputObjectType):
     genre = graphene.List(graphene.NonNull(graphene.String), description="Genre slugs.")
     tag = graphene.List(graphene.NonNull(graphene.String), description="Tag slugs.")
     period = graphene.List(graphene.NonNull(graphene.String), description="Periods.")
+    feature = graphene.List(graphene.NonNull(graphene.String),
+                            description="Form features found by the analysis: sonnet, rhymed, iambic, free-verse, "
+                                        "readability-easy (and the other readability bands).")
 
 
 class SearchFilter(graphene.InputObjectType):
