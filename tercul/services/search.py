@@ -30,6 +30,7 @@ from ..search.query import ParsedQuery, parse_query
 from .analysis.features import FEATURES, feature_label
 from .errors import Forbidden, Invalid, NotFound
 from .languages import language_name, normalize_language
+from .search_links import mark_translation_only_keys
 
 PER_PAGE = 20
 MAX_PAGE = 50  # deep pages of a relevance ranking are not useful; the filters are
@@ -270,6 +271,8 @@ class ResultItem:
     score: float = 0.0
     slug: str = ""  # authors
     names: list[str] = field(default_factory=list)
+    # a translation's lines whose key the original lacks (they link to the translation alone)
+    translation_only_keys: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -357,6 +360,7 @@ def search(session: Session, params: SearchParams, *, backend: SearchBackend | N
             cache.set(key, results)
     terms = query_terms(params.query.positive_words)
     items = [_item(hit, terms) for hit in results.hits]
+    mark_translation_only_keys(session, items)
     facets = _facets(session, params, results.facets)
     pages = max(1, min(MAX_PAGE, math.ceil(results.total / params.per_page)))
     return SearchPage(params=params, items=items, total=results.total, facets=facets, pages=pages,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import graphene
 
 from ...services import search as service
+from ...services import search_links
 from ..core import bad_input, enum_value
 from ..pagination import connection, connection_args, paginate_pages
 
@@ -112,14 +113,7 @@ class SearchHit(graphene.ObjectType):
         return item.slug or None
 
     def resolve_url(item, info):
-        from ...services.reading import line_anchor
-
-        if item.kind == "author":
-            return f"/authors/{item.slug}"
-        url = f"/works/{item.work_slug}"
-        if item.translation_key:
-            url += f"?with={item.translation_key}"
-        return url + (f"#{line_anchor(item.hit_key)}" if item.hit_key else "")
+        return search_links.hit_url(item)  # the search page's link: with line= and the line's anchor
 
 
 SearchHitConnection = connection(SearchHit, "SearchHit", "A page of search results.")
