@@ -67,8 +67,12 @@ def published_text_keys(session: Session) -> dict[str, int]:
     return keys
 
 
-def work_ids_with_texts(session: Session) -> list[int]:
-    return list(session.scalars(select(Work.id).where(Work.current_revision_id.is_not(None)).order_by(Work.id)))
+def work_ids_with_texts(session: Session, *, start: int = 0, limit: int | None = None) -> list[int]:
+    """Ids of the works that have a published text, in order (from ``start``, at most ``limit``)."""
+    q = select(Work.id).where(Work.current_revision_id.is_not(None)).order_by(Work.id)
+    if start:
+        q = q.where(Work.id >= start)
+    return list(session.scalars(q.limit(limit) if limit else q))
 
 
 def iter_text_batches(session: Session, work_ids: list[int], *, with_passages: bool = True,

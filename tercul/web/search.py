@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from .. import tasks
 from ..extensions import db
 from ..services import search as search_service
-from ..services import search_links
+from ..services import search_links, search_status
 from ..services.errors import DomainError, Forbidden, NotFound
 from ..tasks import admin as jobs_admin
 from .htmx import render_cached
@@ -41,9 +41,10 @@ def search():
         return {"page": search_service.search(db.session, params), "params": params,
                 "sorts": search_service.SORT_LABELS, "query_string": query_string}
 
+    progress = search_status.embedding_progress(db.session)
     return render_cached("search/index.html", "search/_results.html", "search/_results.html", (key,), build,
                          current_app.config["CACHE_DEFAULT_TIMEOUT"], params=params,
-                         modes=search_service.MODE_LABELS)
+                         modes=search_service.MODE_LABELS, indexing=progress.label if progress else None)
 
 
 @bp.post("/search/save")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import graphene
 
 from ...services import search as service
-from ...services import search_links
+from ...services import search_links, search_status
 from ..core import bad_input, enum_value
 from ..pagination import connection, connection_args, paginate_pages
 
@@ -152,6 +152,11 @@ class SearchResults(graphene.ObjectType):
                              description="False when totals and counts are over the best matches only.")
     mode = graphene.Field(SearchMode, required=True, description="The ranking used.")
     alpha = graphene.Float(required=True, description="The keyword/meaning weight used.")
+    meaning_indexed = graphene.Int(required=True,
+                                   description="Percent of passages that meaning search (SEMANTIC, HYBRID) covers: "
+                                               "below 100 while embeddings are computed in the background.")
+    indexing = graphene.String(description="While embeddings are computed: \"meaning search: 40% of passages "
+                                           "indexed\"; null when search is complete.")
 
     def resolve_hits(results, info, **args):
         pages: dict[tuple[int, int], service.SearchPage] = {}
@@ -179,6 +184,14 @@ class SearchResults(graphene.ObjectType):
 
     def resolve_alpha(results, info):
         return results.first_page.params.alpha
+
+    def resolve_meaning_indexed(results, info):
+        progress = search_status.embedding_progress(info.context.session)
+        return progress.percent if progress else 100
+
+    def resolve_indexing(results, info):
+        progress = search_status.embedding_progress(info.context.session)
+        return progress.label if progress else None
 
 
 class _Results:
