@@ -166,6 +166,8 @@ class SearchResults:
     facets: dict[str, list[tuple[str, int]]]  # facet -> (value, texts) for the current result set
     took_ms: float = 0.0
     exact: bool = True  # False: total and facets count the best matches only (see the backends)
+    # query words the index does not know -> the known words searched instead ("Did you mean")
+    corrections: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

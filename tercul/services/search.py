@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -302,6 +303,7 @@ class SearchPage:
     took_ms: float
     from_cache: bool = False
     exact: bool = True  # False: the total and the counts are over the best matches only
+    suggestion: str | None = None  # the query with its unknown words corrected ("Did you mean …?")
 
     @property
     def has_prev(self) -> bool:
@@ -358,13 +360,25 @@ def search(session: Session, params: SearchParams, *, backend: SearchBackend | N
             results = backend.search(request)
         if use_cache:
             cache.set(key, results)
-    terms = query_terms(params.query.positive_words)
+    corrections = getattr(results, "corrections", None) or {}
+    terms = query_terms(params.query.positive_words + list(corrections.values()))
     items = [_item(hit, terms) for hit in results.hits]
     mark_translation_only_keys(session, items)
     facets = _facets(session, params, results.facets)
     pages = max(1, min(MAX_PAGE, math.ceil(results.total / params.per_page)))
     return SearchPage(params=params, items=items, total=results.total, facets=facets, pages=pages,
-                      took_ms=results.took_ms, from_cache=from_cache, exact=results.exact)
+                      took_ms=results.took_ms, from_cache=from_cache, exact=results.exact,
+                      suggestion=corrected_query(params.q, corrections))
+
+
+def corrected_query(q: str, corrections: dict[str, str]) -> str | None:
+    """``q`` with the words the index did not know replaced by the ones searched instead."""
+    if not corrections:
+        return None
+    fixed = q
+    for word, correction in corrections.items():
+        fixed = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", correction, fixed, flags=re.IGNORECASE)
+    return fixed if fixed != q else None
 
 
 def _item(hit: PassageHit | AuthorHit, terms) -> ResultItem:

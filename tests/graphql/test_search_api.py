@@ -80,3 +80,12 @@ def test_form_features_filter_the_search(gql, session, indexed, search_backend):
     assert [e["node"]["workSlug"] for e in results["hits"]["edges"]] == ["wanderers-nightsong"]
     features = next(f for f in results["facets"] if f["name"] == "feature")
     assert features["values"] == [{"value": "rhymed", "count": 1, "selected": True, "excluded": False}]
+
+
+def test_did_you_mean(gql, session, indexed, search_backend):
+    query = 'query($q: String) { search(query: $q) { didYouMean hits(first: 1) { edges { node { workSlug } } } } }'
+    _, body = gql(query, {"q": "melow fruitfulness"})
+    assert body["data"]["search"]["didYouMean"] == "mellow fruitfulness"
+    assert body["data"]["search"]["hits"]["edges"][0]["node"]["workSlug"] == "to-autumn"
+    _, known = gql(query, {"q": "mellow"})
+    assert known["data"]["search"]["didYouMean"] is None

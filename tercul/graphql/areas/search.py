@@ -152,6 +152,9 @@ class SearchResults(graphene.ObjectType):
                              description="False when totals and counts are over the best matches only.")
     mode = graphene.Field(SearchMode, required=True, description="The ranking used.")
     alpha = graphene.Float(required=True, description="The keyword/meaning weight used.")
+    did_you_mean = graphene.String(description="The query with the words the library does not know replaced by "
+                                               "known words one edit away (the results include them); null when "
+                                               "every word is known.")
     meaning_indexed = graphene.Int(required=True,
                                    description="Percent of passages that meaning search (SEMANTIC, HYBRID) covers: "
                                                "below 100 while embeddings are computed in the background.")
@@ -184,6 +187,9 @@ class SearchResults(graphene.ObjectType):
 
     def resolve_alpha(results, info):
         return results.first_page.params.alpha
+
+    def resolve_did_you_mean(results, info):
+        return results.first_page.suggestion
 
     def resolve_meaning_indexed(results, info):
         progress = search_status.embedding_progress(info.context.session)
