@@ -30,7 +30,7 @@ from ..search.analysis import mark_line, query_terms
 from ..search.query import ParsedQuery, parse_query
 from .analysis.features import FEATURES, feature_label
 from .errors import Forbidden, Invalid, NotFound
-from .languages import language_name, normalize_language
+from .languages import language_choice, parse_language_choice
 from .search_links import mark_translation_only_keys
 
 PER_PAGE = 20
@@ -212,6 +212,11 @@ def _known_values(session: Session) -> dict[str, set[str]]:
     return known
 
 
+def library_languages(session: Session) -> list[str]:
+    """The languages of the library's texts, as a language picker offers them (by name)."""
+    return sorted(_known_values(session)["language"], key=lambda code: language_choice(code).casefold())
+
+
 def check_filters(session: Session, params: SearchParams) -> None:
     """Drop filter values the library does not have, and say so (once per ``params``)."""
     if params.checked:
@@ -226,8 +231,8 @@ def check_filters(session: Session, params: SearchParams) -> None:
             for value in bucket.get(facet, []):
                 candidate = value
                 if facet in ("language", "original_language", "available"):
-                    try:
-                        candidate = normalize_language(value)
+                    try:  # a code, or a name as the language picker shows it
+                        candidate = parse_language_choice(value, sorted(known[facet]))
                     except Invalid:
                         candidate = None
                 elif facet in ("form", "kind"):
@@ -425,7 +430,7 @@ def _facets(session: Session, params: SearchParams, counts: dict[str, list[tuple
 
 def _label(facet: str, value: str, names: dict[str, dict[str, str]]) -> str:
     if facet in ("language", "original_language", "available"):
-        return language_name(value)
+        return language_choice(value)
     if facet == "kind":
         return KIND_LABELS.get(value, value)
     if facet == "form":

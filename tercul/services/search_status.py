@@ -24,6 +24,7 @@ from .outbox import enqueue
 
 EMBED_TOPIC = "embed"
 PROGRESS_TTL = 5  # seconds the page may show an older percentage
+PROGRESS_KEY = "search:embedding-progress"
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ def start_background_embedding(session: Session, missing: int, total: int) -> Ou
     replacing a chain already under way; None when there is nothing to embed. Flushes."""
     session.execute(update(OutboxEntry).where(*_pending_chain()).values(processed_at=utcnow())
                     .execution_options(synchronize_session=False))
+    cache.delete(PROGRESS_KEY)
     if not missing:
         session.flush()
         return None
@@ -68,12 +70,13 @@ def continue_embedding(session: Session, backend: SearchBackend, entry: OutboxEn
         total = int(payload.get("total") or 0)
         done = min(total, int(payload.get("done") or 0) + embedded)
         enqueue(session, EMBED_TOPIC, "library", 0, None, work=following, done=done, total=total)
+    cache.delete(PROGRESS_KEY)
     return embedded
 
 
 def embedding_progress(session: Session) -> EmbeddingProgress | None:
     """How far the background embedding is; None when none is under way (cached briefly)."""
-    key = "search:embedding-progress"
+    key = PROGRESS_KEY
     cached = cache.get(key)
     if cached is None:
         payload = session.scalar(select(OutboxEntry.payload).where(*_pending_chain())

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from .. import tasks
 from ..extensions import db
 from ..services import search as search_service
-from ..services import search_links, search_status
+from ..services import languages, search_links, search_status
 from ..services.errors import DomainError, Forbidden, NotFound
 from ..tasks import admin as jobs_admin
 from .htmx import render_cached
@@ -39,12 +39,14 @@ def search():
 
     def build():
         return {"page": search_service.search(db.session, params), "params": params,
-                "sorts": search_service.SORT_LABELS, "query_string": query_string}
+                "sorts": search_service.SORT_LABELS, "modes": search_service.MODE_LABELS,
+                "query_string": query_string}
 
     progress = search_status.embedding_progress(db.session)
     return render_cached("search/index.html", "search/_results.html", "search/_results.html", (key,), build,
                          current_app.config["CACHE_DEFAULT_TIMEOUT"], params=params,
-                         modes=search_service.MODE_LABELS, indexing=progress.label if progress else None)
+                         indexing=progress.label if progress else None,
+                         language_codes=search_service.library_languages(db.session))
 
 
 @bp.post("/search/save")
@@ -134,6 +136,12 @@ def _kick() -> None:
     relay = current_app.extensions.get("tercul.relay")
     if relay is not None and relay.enabled:
         relay.kick()
+
+
+@bp.app_template_global()
+def language_choice(code: str) -> str:
+    """``German · Deutsch``: a language as pickers and filters offer it (one helper everywhere)."""
+    return languages.language_choice(code)
 
 
 @bp.app_template_global()

@@ -18,6 +18,9 @@ def app_backend(app, session, tmp_path, monkeypatch):
     monkeypatch.setattr(indexer, "EMBED_STEP", 3)  # several steps for a small library
     yield get_backend(app)
     forget_backends()
+    from tercul.services.search import invalidate_search
+
+    invalidate_search()  # the library's languages and authors, cached for the next test's library
 
 
 def done_all(session):
@@ -52,7 +55,7 @@ def test_keyword_now_embeddings_in_steps_with_progress(session, app_backend, cli
         steps += 1
     assert steps >= first.payload["total"] // 3
     assert indexer.verify(session, app_backend) == []  # every passage has its vector now
-    search_status.cache.delete("search:embedding-progress")
+    search_status.cache.delete(search_status.PROGRESS_KEY)
     assert search_status.embedding_progress(session) is None
     assert "meaning search: 100% of passages indexed" in cli_runner.invoke(args=["search", "status"]).output
 
@@ -74,7 +77,7 @@ def test_the_page_and_the_api_say_how_far_meaning_search_is(session, app_backend
     done_all(session)
     search_status.start_background_embedding(session, 30, 40)
     session.commit()
-    search_status.cache.delete("search:embedding-progress")
+    search_status.cache.delete(search_status.PROGRESS_KEY)
     page = client.get("/search?q=x").get_data(as_text=True)
     assert "meaning search: 25% of passages indexed" in page
     body = client.post("/graphql", json={"query": "{ search(query: \"x\") { meaningIndexed indexing } }"}).get_json()

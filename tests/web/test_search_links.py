@@ -20,6 +20,9 @@ def client(app, session, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "SEARCH_INDEX_PATH", tmp_path / "index")
     yield page_client(app)
     forget_backends()
+    from tercul.services.search import invalidate_search
+
+    invalidate_search()  # the library's languages and authors, cached for the next test's library
 
 
 def _book(key: str, n: int, word: str, special: dict[int, str]) -> Division:
