@@ -90,6 +90,29 @@ LABELLED: list[tuple[str, list[tuple[str, str, str | None]], str]] = [
     ("Der Herr ist mein Hirte", [(PS23, lang, "19.23.1") for lang in ("de", "en", "fr")], "other-language"),
     ("Au commencement était la Parole", [(JOHN, lang, "43.1.1") for lang in ("fr", "en", "de")],
      "other-language"),
+    # phrases from the plays
+    ("Is this a dagger which I see before me", [("shakespeare-macbeth", "en", None)], "play"),
+    ("Out, damned spot! out, I say", [("shakespeare-macbeth", "en", None)], "play"),
+    ("But soft, what light through yonder window breaks", [("shakespeare-romeo-and-juliet", "en", None)], "play"),
+    ("O Romeo, Romeo, wherefore art thou Romeo", [("shakespeare-romeo-and-juliet", "en", None)], "play"),
+    ("Blow, winds, and crack your cheeks", [("shakespeare-king-lear", "en", None)], "play"),
+    ("We are such stuff as dreams are made on", [("shakespeare-tempest", "en", None)], "play"),
+    ("If music be the food of love, play on", [("shakespeare-twelfth-night", "en", None)], "play"),
+    ("Once more unto the breach, dear friends, once more", [("shakespeare-henry-v", "en", None)], "play"),
+    ("The course of true love never did run smooth", [("shakespeare-midsummer-nights-dream", "en", None)], "play"),
+    ("A horse! a horse! my kingdom for a horse", [("shakespeare-richard-iii", "en", None)], "play"),
+    # misspelled (the fuzzy matching and "Did you mean" of issue 13)
+    ("whether tis nobel in the mynde to sufer", [("shakespeare-hamlet", "en", None)], "misspelled"),
+    ("shall i compair thee to a sumers day", [("shakespeare-sonnet-18", "en", "1.1")], "misspelled"),
+    ("let me not to the mariage of tru minds", [("shakespeare-sonnet-116", "en", None)], "misspelled"),
+    ("my mistres eyes are nothing lik the sunn", [("shakespeare-sonnet-130", "en", None)], "misspelled"),
+    ("now is the wintr of our discontant", [("shakespeare-richard-iii", "en", None)], "misspelled"),
+    ("the qualty of mercy is not straind", [("shakespeare-merchant-of-venice", "en", None)], "misspelled"),
+    ("frends romans contrymen lend me your ears", [("shakespeare-julius-caesar", "en", None)], "misspelled"),
+    ("is this a dager which i see befor me", [("shakespeare-macbeth", "en", None)], "misspelled"),
+    ("we are such stuf as dreems are made on", [("shakespeare-tempest", "en", None)], "misspelled"),
+    ("the cours of tru love never did run smoth", [("shakespeare-midsummer-nights-dream", "en", None)],
+     "misspelled"),
 ]
 
 
@@ -292,12 +315,12 @@ def quality(app, results: dict) -> float:
                 return True
         return False
 
-    def scores(hits, targets) -> tuple[float, float]:
+    def scores(hits, targets) -> tuple[float, float, float]:
         gains = [1.0 if relevant(h, targets) else 0.0 for h in hits[:10]]
         ideal = min(len(targets), 10)
         dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains))
         idcg = sum(1 / math.log2(i + 2) for i in range(ideal))
-        return sum(gains) / ideal, dcg / idcg
+        return sum(gains) / ideal, dcg / idcg, sum(gains[:5]) / min(len(targets), 5)
 
     table: dict[str, dict[str, float]] = {}
     with app.app_context():
@@ -313,7 +336,8 @@ def quality(app, results: dict) -> float:
                 per_kind.setdefault(kind, []).append(scores(hits, targets))
                 per_kind.setdefault("all", []).append(scores(hits, targets))
             table[name] = {f"{kind} {m}": statistics.mean(v[i] for v in vals)
-                           for kind, vals in per_kind.items() for i, m in enumerate(("recall@10", "nDCG@10"))}
+                           for kind, vals in per_kind.items()
+                           for i, m in enumerate(("recall@10", "nDCG@10", "recall@5"))}
             log(f"quality {name}: recall@10 {table[name]['all recall@10']:.3f}, "
                 f"nDCG@10 {table[name]['all nDCG@10']:.3f}")
     results["quality"] = table

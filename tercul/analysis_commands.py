@@ -166,6 +166,8 @@ def enrich(works: tuple[str, ...], everything: bool, stale: bool, progress: bool
             partial = _analyse_here(todo, bar)
     # requests about every text covered (analysed before, or just now)
     analysis.mark_done(db.session, {(e, i): r for e, i, r in texts})
+    # the texts analysed now have form features for search: their works are indexed again
+    refreshed = analysis.request_search_refresh(db.session, {(e, i): r for e, i, r in todo}, delay=0)
     db.session.commit()
     if everything:
         # what is left is about texts that are gone or unpublished: the job handler settles those
@@ -177,7 +179,9 @@ def enrich(works: tuple[str, ...], everything: bool, stale: bool, progress: bool
     click.echo(f"analysed {len(todo)} of {len(texts)} text(s) in {seconds:.1f} s "
                f"({len(texts) - len(todo)} already done"
                + (f", {partial} partial: see their notes" if partial else "") + "); "
-               f"{analysis.pending_count(db.session)} analyse job(s) pending")
+               f"{analysis.pending_count(db.session)} analyse job(s) pending"
+               + (f"; {len(refreshed)} work(s) to index again for their form features (by the workers)"
+                  if refreshed else ""))
 
 
 COMMANDS = (enrich,)

@@ -148,6 +148,10 @@ def import_command(fmt: str, paths: tuple[str, ...]) -> None:
         _fail(f"{exc}\nnothing was imported")
     if report.created or report.updated:
         _after_bulk_load()
+        # keyword search complete when the server starts; embeddings follow in the background
+        from .search.commands import build_keyword_index
+
+        build_keyword_index()
     click.echo(report.summary())
 
 
@@ -191,6 +195,10 @@ def demo(offline: bool, download_only: bool) -> None:
         _fail(f"{exc}\nnothing was imported")
     if report.created or report.updated:
         _after_bulk_load()
+        # keyword search complete when the server starts; embeddings follow in the background
+        from .search.commands import build_keyword_index
+
+        build_keyword_index()
 
 
 @click.command("seed")

@@ -89,6 +89,9 @@ class QueryTerms:
     def stems(self, stemmer: str) -> frozenset[str]:
         return _stems(self.words, stemmer)
 
+    def all_stopwords(self, language: str) -> bool:
+        return all(is_stopword(w.lower(), language) for w in self.words)
+
 
 @lru_cache(maxsize=4096)
 def _stems(words_: tuple[str, ...], stemmer: str) -> frozenset[str]:
@@ -99,15 +102,42 @@ def query_terms(query_words: list[str]) -> QueryTerms:
     return QueryTerms(frozenset(t for w in query_words if (t := term(w))), tuple(query_words))
 
 
+STOPWORD_ZIPF = 6.0  # a word this frequent in its language (the, to, und, der, la) is a function word
+
+
+@lru_cache(maxsize=65536)
+def is_stopword(word: str, language: str) -> bool:
+    """A function word of ``language`` (by word frequency; False where wordfreq has no list)."""
+    lang = (language or "").split("-")[0].lower()
+    if lang not in _wordfreq_languages():
+        return False
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, lang) >= STOPWORD_ZIPF
+
+
+@lru_cache(maxsize=1)
+def _wordfreq_languages() -> frozenset[str]:
+    from wordfreq import available_languages
+
+    return frozenset(available_languages())
+
+
 def mark_line(text: str, terms: QueryTerms, language: str) -> tuple[list[tuple[str, bool]], int]:
-    """Split ``text`` into (piece, matched) pairs and count the matched words."""
+    """Split ``text`` into (piece, matched) pairs and count the matched words.
+
+    Function words (*the*, *to*, *und*) are not marked, unless the query has nothing else
+    ("to be or not to be")."""
     stemmer = stemmer_for(language)
     stems = terms.stems(stemmer) if stemmer else frozenset()
+    every_word_common = terms.all_stopwords(language)
     pieces: list[tuple[str, bool]] = []
     matched, last = 0, 0
     for m in _PY_TOKEN.finditer(text):
         word = m.group()
         hit = term(word) in terms.folded or (stemmer is not None and term(word, stemmer) in stems)
+        if hit and not every_word_common and is_stopword(word.lower(), language):
+            hit = False
         if hit:
             if m.start() > last:
                 pieces.append((text[last:m.start()], False))

@@ -30,21 +30,62 @@ def worker(threads: int, once: bool) -> None:
 @click.command("reindex")
 @click.option("--embed/--no-embed", default=True, show_default=True,
               help="Also compute passage embeddings (slow: about 250 passages a second per core).")
+@click.option("--background", is_flag=True,
+              help="Leave the embeddings to the workers (the server or `tercul worker`); "
+                   "`tercul search status` shows how far they are.")
 @with_appcontext
-def reindex(embed: bool) -> None:
+def reindex(embed: bool, background: bool) -> None:
     """Rebuild the search index from the database."""
-    from . import documents, get_backend, indexer
+    from . import get_backend
 
+    if background:
+        build_keyword_index()
+        return
     backend = get_backend()
+    work_ids, counts = _keyword_index(backend)
+    if embed:
+        _embed(backend, work_ids, counts["passages"])
+    _invalidate()
+
+
+def _keyword_index(backend) -> tuple[list[int], dict[str, int]]:
+    from . import documents, indexer
+
     work_ids = documents.work_ids_with_texts(db.session)
     started = time.perf_counter()
     with click.progressbar(length=len(work_ids), label="indexing works", file=sys.stderr) as bar:
         counts = indexer.reindex(db.session, backend, embed=False, progress=bar.update, work_ids=work_ids)
     click.echo(f"indexed {counts['works']} works, {counts['texts']} texts, {counts['passages']} passages, "
                f"{counts['authors']} authors in {time.perf_counter() - started:.1f} s")
-    if embed:
-        _embed(backend, work_ids, counts["passages"])
+    return work_ids, counts
+
+
+def build_keyword_index() -> None:
+    """The keyword index now, with a progress bar (seconds for the demo), and the embeddings
+    left to the workers; the index requests written before are done by this (``tercul demo``)."""
+    from sqlalchemy import func, select, update
+
+    from ..models import OutboxEntry
+    from ..models._base import utcnow
+    from ..services.search_status import start_background_embedding
+    from . import get_backend
+
+    backend = get_backend()
+    before = db.session.scalar(select(func.max(OutboxEntry.id))) or 0
+    db.session.commit()
+    _work_ids, counts = _keyword_index(backend)
+    db.session.execute(update(OutboxEntry).where(
+        OutboxEntry.topic == "index", OutboxEntry.processed_at.is_(None), OutboxEntry.id <= before)
+        .values(processed_at=utcnow()).execution_options(synchronize_session=False))
+    chain = start_background_embedding(db.session, counts["unembedded"], counts["passages"])
+    db.session.commit()
     _invalidate()
+    click.echo("keyword search is ready.")
+    if chain is not None:
+        minutes = max(1, round(counts["unembedded"] / 250 / 60))
+        click.echo(f"meaning search: {counts['unembedded']} passages to embed in the background by the server "
+                   f"(or `tercul worker`), about {minutes} min on one core; `tercul search status` shows how "
+                   f"far it is, `tercul search status --wait` waits for it.")
 
 
 def _embed(backend, work_ids: list[int], total: int) -> None:
@@ -97,6 +138,34 @@ def verify(vectors: bool, repair: bool) -> None:
         differences = left
     if differences:
         sys.exit(1)
+
+
+@search_group.command("status")
+@click.option("--wait", is_flag=True, help="Wait until the embeddings are complete (the workers compute them).")
+@with_appcontext
+def status(wait: bool) -> None:
+    """How complete search is: keyword index, embeddings (meaning search), jobs pending."""
+    from ..services.search_status import index_status
+    from . import get_backend
+
+    backend = get_backend()
+    while True:
+        state = index_status(db.session, backend)
+        db.session.commit()
+        if not wait or state.meaning_percent >= 100 or not state.pending.get("embed"):
+            break
+        click.echo(f"meaning search: {state.meaning_percent}% of passages indexed; waiting...", err=True)
+        time.sleep(10)
+    click.echo(f"engine: {state.backend}")
+    click.echo(f"keyword search: {state.texts_indexed} of {state.texts_expected} texts indexed"
+               + ("" if not state.differences else f" ({state.differences} to update)"))
+    click.echo(f"meaning search: {state.meaning_percent}% of passages indexed "
+               f"({state.embedded} of {state.passages})")
+    jobs = ", ".join(f"{n} {topic}" for topic, n in sorted(state.pending.items())) or "none"
+    click.echo(f"jobs pending: {jobs}")
+    if state.meaning_percent < 100 and not state.pending.get("embed"):
+        click.echo("nothing is computing the missing embeddings: run `tercul search embed`, or "
+                   "`tercul reindex --background` and a server or `tercul worker`")
 
 
 @search_group.command("embed")

@@ -15,7 +15,8 @@ from typing import Iterable, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Author, AuthorName, Genre, Tag, TextLine, Translation, Work, WorkAuthor, work_genres, work_tags
+from ..models import (Author, AuthorName, Genre, Tag, TextAnalysis, TextLine, Translation, Work, WorkAuthor, work_genres,
+                      work_tags)
 from .interface import AuthorDocument, Passage, TextDocument, passage_uid, text_key
 
 PASSAGE_LINES = 4
@@ -66,8 +67,12 @@ def published_text_keys(session: Session) -> dict[str, int]:
     return keys
 
 
-def work_ids_with_texts(session: Session) -> list[int]:
-    return list(session.scalars(select(Work.id).where(Work.current_revision_id.is_not(None)).order_by(Work.id)))
+def work_ids_with_texts(session: Session, *, start: int = 0, limit: int | None = None) -> list[int]:
+    """Ids of the works that have a published text, in order (from ``start``, at most ``limit``)."""
+    q = select(Work.id).where(Work.current_revision_id.is_not(None)).order_by(Work.id)
+    if start:
+        q = q.where(Work.id >= start)
+    return list(session.scalars(q.limit(limit) if limit else q))
 
 
 def iter_text_batches(session: Session, work_ids: list[int], *, with_passages: bool = True,
@@ -121,6 +126,9 @@ def load_texts(session: Session, work_ids: list[int], *, with_passages: bool = T
             docs.append(TextDocument(key=text_key("translation", t.id), entity="translation", entity_id=t.id,
                                      revision_id=t.current_revision_id, translation_key=t.key, title=t.title,
                                      language=t.language, translator=t.translator_name, **common))
+    features = analysed_features(session, [d.revision_id for d in docs])
+    for d in docs:
+        d.features = features.get(d.revision_id, [])
     if with_passages and docs:
         lines: dict[int, list] = defaultdict(list)
         revision_ids = [d.revision_id for d in docs]
@@ -138,11 +146,28 @@ def load_texts(session: Session, work_ids: list[int], *, with_passages: bool = T
     return docs
 
 
+def analysed_features(session: Session, revision_ids: list[int]) -> dict[int, list[str]]:
+    """Form features (sonnet, rhymed, readability band...) of these revisions, as the current
+    analyser version found them; a revision not analysed yet has none (the analyse job asks
+    for the text to be indexed again when its result lands)."""
+    from ..analysis import ANALYSER_VERSION
+
+    version = str(ANALYSER_VERSION)
+    out: dict[int, list[str]] = {}
+    for start in range(0, len(revision_ids), 2000):
+        for revision_id, facets in session.execute(
+                select(TextAnalysis.revision_id, TextAnalysis.facets).where(
+                    TextAnalysis.revision_id.in_(revision_ids[start:start + 2000]),
+                    TextAnalysis.analyzer_version == version, TextAnalysis.facets.is_not(None))):
+            out[revision_id] = sorted(set(facets.split()))
+    return out
+
+
 def text_fingerprint(d: TextDocument) -> str:
     """Changes when anything the index holds about the text changes."""
     return fingerprint([d.revision_id, d.work_slug, d.translation_key, d.title, d.work_title, d.sort_title,
                         d.authors, d.language, d.original_language, d.form, d.genres, d.tags, d.period, d.year,
-                        d.available, d.translator])
+                        d.available, d.translator, d.features])
 
 
 def load_authors(session: Session, author_ids: list[int] | None = None) -> list[AuthorDocument]:

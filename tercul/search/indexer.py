@@ -20,6 +20,8 @@ from .interface import SearchBackend, TextDocument, text_key
 
 log = logging.getLogger("tercul.search")
 EMBED_BATCH = 256
+EMBED_STEP = 128  # passages a background embedding job computes: under a second on a free core (175/s)
+STEP_WORKS = 50
 
 
 @dataclass
@@ -45,6 +47,31 @@ def embed_missing(backend: SearchBackend, texts: Iterable[TextDocument],
         if progress:
             progress(len(chunk))
     return len(todo)
+
+
+def embed_step(session: Session, backend: SearchBackend, start_work: int, budget: int | None = None
+               ) -> tuple[int | None, int]:
+    """Embed up to ``budget`` passages that have no vector, in works from ``start_work`` on
+    (by id): one step of the background embedding. Returns the work to go on from (None
+    when the library is done) and how many passages were embedded."""
+    budget = budget or EMBED_STEP
+    work_ids = documents.work_ids_with_texts(session, start=start_work, limit=STEP_WORKS)
+    done = 0
+    for work_id in work_ids:
+        texts = documents.load_texts(session, [work_id])
+        passages = [p for t in texts for p in t.passages]
+        missing = backend.missing_vectors(p.uid for p in passages)
+        todo = [p for p in passages if p.uid in missing]
+        take = todo[:budget - done]
+        for start in range(0, len(take), EMBED_BATCH):
+            chunk = take[start:start + EMBED_BATCH]
+            backend.add_vectors(dict(zip((p.uid for p in chunk), embed_passages([p.text for p in chunk]))))
+        done += len(take)
+        if len(take) < len(todo):
+            return work_id, done
+        if done >= budget:
+            return work_id + 1, done
+    return (work_ids[-1] + 1 if len(work_ids) == STEP_WORKS else None), done
 
 
 def index_entity(session: Session, backend: SearchBackend, entity: str, entity_id: int, *,
@@ -80,7 +107,7 @@ def reindex(session: Session, backend: SearchBackend, *, embed: bool = True, cle
     work_ids = work_ids if work_ids is not None else documents.work_ids_with_texts(session)
     if clear:
         backend.clear(keep_vectors=True)  # still-current passages keep their embeddings
-    counts = {"works": 0, "texts": 0, "passages": 0, "authors": 0, "embedded": 0}
+    counts = {"works": 0, "texts": 0, "passages": 0, "authors": 0, "embedded": 0, "unembedded": 0}
     bulk = getattr(backend, "bulk", None)
     context = bulk() if bulk else _nullcontext()
     with context:
@@ -92,6 +119,8 @@ def reindex(session: Session, backend: SearchBackend, *, embed: bool = True, cle
             counts["works"] += len({t.work_id for t in batch})
             counts["texts"] += len(batch)
             counts["passages"] += sum(len(t.passages) for t in batch)
+            if not embed:  # what the background embedding will have to do
+                counts["unembedded"] += len(backend.missing_vectors(p.uid for t in batch for p in t.passages))
             if progress:
                 progress(len({t.work_id for t in batch}))
         authors = documents.load_authors(session)

@@ -24,7 +24,8 @@ MODES = ("keyword", "semantic", "hybrid")
 SORTS = ("relevance", "date", "title")
 
 # facet name -> what it filters on; all are multi-valued keyword fields
-FACETS = ("language", "original_language", "form", "author", "genre", "tag", "period", "available", "kind")
+FACETS = ("language", "original_language", "form", "author", "genre", "tag", "period", "available", "kind",
+          "feature")
 
 
 @dataclass
@@ -70,6 +71,8 @@ class TextDocument:
     year: int | None
     available: list[str]  # languages the work can be read in (original and translations)
     translator: str | None
+    # form features found by the analysers (sonnet, rhymed, iambic, free-verse, readability-...)
+    features: list[str] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     fingerprint: str = ""
 
@@ -78,7 +81,7 @@ class TextDocument:
             "language": [self.language], "original_language": [self.original_language], "form": [self.form],
             "author": [slug for slug, _ in self.authors], "genre": self.genres, "tag": self.tags,
             "period": [self.period] if self.period else [], "available": self.available,
-            "kind": [self.entity],
+            "kind": [self.entity], "feature": self.features,
         }
 
 
@@ -163,6 +166,8 @@ class SearchResults:
     facets: dict[str, list[tuple[str, int]]]  # facet -> (value, texts) for the current result set
     took_ms: float = 0.0
     exact: bool = True  # False: total and facets count the best matches only (see the backends)
+    # query words the index does not know -> the known words searched instead ("Did you mean")
+    corrections: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -17,6 +17,7 @@ can share one index folder; readers reload when tantivy's ``meta.json`` changes.
 """
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import json
 import logging
@@ -121,6 +122,13 @@ class TantivyBackend(QueryBuilding, FacetCounting, ResultAssembly, SearchBackend
         started = time.perf_counter()
         with self._lock:
             searcher = self._searcher()
+        corrections = {}
+        if request.mode != "semantic" and request.query.terms:
+            # words the index does not know are searched as the known word one edit away
+            corrections = self._corrections(searcher, request.query.terms)
+            if corrections:
+                terms = tuple(corrections.get(t, t) for t in request.query.terms)
+                request = dataclasses.replace(request, query=dataclasses.replace(request.query, terms=terms))
         # meaning alone needs no word query (its -words are applied as filters)
         text_query = None if request.mode == "semantic" else self._text_query(
             request, searcher, every_common=request.mode == "hybrid")
@@ -137,6 +145,7 @@ class TantivyBackend(QueryBuilding, FacetCounting, ResultAssembly, SearchBackend
                 results = self._keyword(searcher, request, text_query)
         else:
             results = self._keyword(searcher, request, text_query)
+        results.corrections = corrections
         results.took_ms = (time.perf_counter() - started) * 1000
         return results
 

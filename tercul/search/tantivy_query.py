@@ -10,7 +10,7 @@ from typing import Sequence
 import tantivy
 from tantivy import Occur, Query
 
-from . import analysis
+from . import analysis, spelling
 from .interface import FACETS, Filters, SearchRequest
 
 DOC_FREQS_KEPT = 200_000
@@ -104,6 +104,28 @@ class QueryBuilding:
             query = Query.boolean_query([(Occur.Must, query), weighted(field, text, boost)])
         return query
 
+    def _corrections(self, searcher, words: Sequence[str]) -> dict[str, str]:
+        """Query words no passage has -> the known word one edit away that most passages
+        have (see :mod:`tercul.search.spelling`)."""
+        out: dict[str, str] = {}
+        for word in dict.fromkeys(words):
+            folded = analysis.term(word)
+            if folded and not self._word_terms(searcher, word):
+                fixed = spelling.correction(folded, lambda t: self._doc_freq(searcher, "text", t))
+                if fixed:
+                    out[word] = fixed
+        return out
+
+    def _fuzzy_clauses(self, searcher, words: Sequence[str]) -> list[tuple]:
+        """Fuzzy terms (two edits) for the long query words no passage has."""
+        clauses = []
+        for word in dict.fromkeys(words):
+            folded = analysis.term(word)
+            if folded and spelling.wants_fuzzy(folded) and not self._word_terms(searcher, word):
+                clauses.append((Occur.Should, Query.fuzzy_term_query(
+                    self.schema, "text", folded, distance=spelling.FUZZY_DISTANCE, transposition_cost_one=True)))
+        return clauses
+
     def _per_word(self, searcher, words: Sequence[str]) -> list[tuple[int, list[tuple[str, str, int]]]]:
         """(documents, terms) for each distinct word that some document has: its terms (see
         :meth:`_word_terms`) and the documents of the commonest of them."""
@@ -124,6 +146,9 @@ class QueryBuilding:
         searcher = searcher or self._searcher()
         q = request.query
         words = self._words_query(searcher, q.terms, every_common) if q.terms else None
+        fuzzy = self._fuzzy_clauses(searcher, q.terms) if q.terms else []
+        if fuzzy:  # a passage has a known word of the query, or one near an unknown one
+            words = Query.boolean_query(([(Occur.Should, words)] if words is not None else []) + fuzzy)
         phrases = []
         for phrase in q.phrases:
             tokens = [t for w in phrase if (t := analysis.term(w))]

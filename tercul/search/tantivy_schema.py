@@ -10,7 +10,7 @@ import tantivy
 from . import analysis
 from .interface import FACETS, AuthorDocument, TextDocument
 
-SCHEMA_VERSION = 4  # 4: titles on text documents, not on every passage
+SCHEMA_VERSION = 5  # 4: titles on text documents, not on every passage; 5: the feature facet
 
 
 def build_schema() -> tantivy.Schema:

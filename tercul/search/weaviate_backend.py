@@ -39,7 +39,7 @@ with warnings.catch_warnings():
     import weaviate.classes.config  # noqa: F401
     import weaviate.classes.query  # noqa: F401
 
-ARRAY_FACETS = {"author", "genre", "tag", "available"}
+ARRAY_FACETS = {"author", "genre", "tag", "available", "feature"}
 FACET_CANDIDATES = 500
 MAX_COLLECT = 2000
 
@@ -149,6 +149,13 @@ class WeaviateBackend(SearchBackend):
             if not self.client.collections.exists(name):
                 self.client.collections.create(name, properties=properties,
                                                vector_config=Configure.Vectors.self_provided())
+                continue
+            # a collection made by an older version gains the properties added since (e.g. ``feature``)
+            collection = self.client.collections.get(name)
+            have = {p.name for p in collection.config.get().properties}
+            for prop in properties:
+                if prop.name not in have:
+                    collection.config.add_property(prop)
 
     # ------------------------------------------------------------------ writing
 

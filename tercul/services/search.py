@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -27,8 +28,10 @@ from ..models import FORMS, Author, Genre, SavedSearch, Tag, Translation, User, 
 from ..search import MODES, SORTS, AuthorHit, Filters, PassageHit, SearchBackend, SearchRequest, get_backend
 from ..search.analysis import mark_line, query_terms
 from ..search.query import ParsedQuery, parse_query
+from .analysis.features import FEATURES, feature_label
 from .errors import Forbidden, Invalid, NotFound
-from .languages import language_name, normalize_language
+from .languages import language_choice, parse_language_choice
+from .search_links import mark_translation_only_keys
 
 PER_PAGE = 20
 MAX_PAGE = 50  # deep pages of a relevance ranking are not useful; the filters are
@@ -47,6 +50,7 @@ FACET_PARAMS: dict[str, tuple[str, str]] = {
     "genre": ("genre", "Genre"),
     "tag": ("tag", "Tag"),
     "period": ("period", "Period"),
+    "feature": ("feature", "Form features"),  # derived by the analysers: sonnet, rhymed, iambic, free verse, readability
 }
 KIND_LABELS = {"work": "Originals", "translation": "Translations", "author": "Authors"}
 MODE_LABELS = {"keyword": "Keyword", "semantic": "Meaning", "hybrid": "Both"}
@@ -202,9 +206,15 @@ def _known_values(session: Session) -> dict[str, set[str]]:
             "genre": set(session.scalars(select(Genre.slug))),
             "tag": set(session.scalars(select(Tag.slug))),
             "period": set(session.scalars(select(Work.period).where(Work.period.is_not(None)).distinct())),
+            "feature": set(FEATURES),
         }
         cache.set(key, known, timeout=KNOWN_VALUES_TTL)
     return known
+
+
+def library_languages(session: Session) -> list[str]:
+    """The languages of the library's texts, as a language picker offers them (by name)."""
+    return sorted(_known_values(session)["language"], key=lambda code: language_choice(code).casefold())
 
 
 def check_filters(session: Session, params: SearchParams) -> None:
@@ -221,12 +231,14 @@ def check_filters(session: Session, params: SearchParams) -> None:
             for value in bucket.get(facet, []):
                 candidate = value
                 if facet in ("language", "original_language", "available"):
-                    try:
-                        candidate = normalize_language(value)
+                    try:  # a code, or a name as the language picker shows it
+                        candidate = parse_language_choice(value, sorted(known[facet]))
                     except Invalid:
                         candidate = None
                 elif facet in ("form", "kind"):
                     candidate = value.lower()
+                elif facet == "feature":
+                    candidate = "-".join(value.lower().split())
                 if candidate is not None and candidate in known[facet]:
                     kept.append(candidate)
                 else:
@@ -265,6 +277,8 @@ class ResultItem:
     score: float = 0.0
     slug: str = ""  # authors
     names: list[str] = field(default_factory=list)
+    # a translation's lines whose key the original lacks (they link to the translation alone)
+    translation_only_keys: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -294,6 +308,7 @@ class SearchPage:
     took_ms: float
     from_cache: bool = False
     exact: bool = True  # False: the total and the counts are over the best matches only
+    suggestion: str | None = None  # the query with its unknown words corrected ("Did you mean …?")
 
     @property
     def has_prev(self) -> bool:
@@ -350,12 +365,25 @@ def search(session: Session, params: SearchParams, *, backend: SearchBackend | N
             results = backend.search(request)
         if use_cache:
             cache.set(key, results)
-    terms = query_terms(params.query.positive_words)
+    corrections = getattr(results, "corrections", None) or {}
+    terms = query_terms(params.query.positive_words + list(corrections.values()))
     items = [_item(hit, terms) for hit in results.hits]
+    mark_translation_only_keys(session, items)
     facets = _facets(session, params, results.facets)
     pages = max(1, min(MAX_PAGE, math.ceil(results.total / params.per_page)))
     return SearchPage(params=params, items=items, total=results.total, facets=facets, pages=pages,
-                      took_ms=results.took_ms, from_cache=from_cache, exact=results.exact)
+                      took_ms=results.took_ms, from_cache=from_cache, exact=results.exact,
+                      suggestion=corrected_query(params.q, corrections))
+
+
+def corrected_query(q: str, corrections: dict[str, str]) -> str | None:
+    """``q`` with the words the index did not know replaced by the ones searched instead."""
+    if not corrections:
+        return None
+    fixed = q
+    for word, correction in corrections.items():
+        fixed = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", correction, fixed, flags=re.IGNORECASE)
+    return fixed if fixed != q else None
 
 
 def _item(hit: PassageHit | AuthorHit, terms) -> ResultItem:
@@ -402,11 +430,13 @@ def _facets(session: Session, params: SearchParams, counts: dict[str, list[tuple
 
 def _label(facet: str, value: str, names: dict[str, dict[str, str]]) -> str:
     if facet in ("language", "original_language", "available"):
-        return language_name(value)
+        return language_choice(value)
     if facet == "kind":
         return KIND_LABELS.get(value, value)
     if facet == "form":
         return value.capitalize()
+    if facet == "feature":
+        return feature_label(value)
     return names.get(facet, {}).get(value, value)
 
 

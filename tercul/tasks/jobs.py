@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..models import OutboxEntry
@@ -31,6 +31,7 @@ from ..observability.jobs import observed_job
 log = logging.getLogger("tercul.tasks")
 
 LEASE_SECONDS = 600
+DRAIN_BATCH = 2
 MAX_BACKOFF = 3600
 
 
@@ -49,9 +50,24 @@ def _analyse(session: Session, entry: OutboxEntry) -> dict[tuple[str, int], int]
     # The analysers run between two transactions (the read one is committed first): a read
     # transaction kept open for the seconds they take could not become a write on SQLite
     # once another worker thread had committed ("database is locked" at once).
-    from ..services.analysis import analyse_entity
+    # Its form features become search filters: the work is indexed again (shortly, once for
+    # the analyses of its texts landing meanwhile).
+    from ..services.analysis import analyse_entity, request_search_refresh
 
-    return analyse_entity(session, entry.entity, entry.entity_id, before_running=session.commit)
+    covered = analyse_entity(session, entry.entity, entry.entity_id, before_running=session.commit)
+    request_search_refresh(session, covered)
+    return covered
+
+
+def _embed(session: Session, entry: OutboxEntry) -> dict[tuple[str, int], int]:
+    # one step of the background embedding after a bulk load; it writes the next step's row
+    from ..search import get_backend
+    from ..services.search import invalidate_search
+    from ..services.search_status import continue_embedding
+
+    continue_embedding(session, get_backend(), entry)
+    invalidate_search()
+    return {}
 
 
 # topic -> handler; a handler returns what it covered, (entity, id) -> the revision it saw,
@@ -59,7 +75,10 @@ def _analyse(session: Session, entry: OutboxEntry) -> dict[tuple[str, int], int]
 # (a work's texts are indexed together: 500 UDHR translations are one job, not 500).
 # Topics without a handler stay pending, untouched.
 HANDLERS: dict[str, Callable[[Session, OutboxEntry], dict[tuple[str, int], int] | None]] = {
-    "index": _index, "analyse": _analyse}
+    "index": _index, "analyse": _analyse, "embed": _embed}
+# Claimed first: a publication's index job does not wait behind the backlogs of analyses
+# and of the background embedding (a new translation is searchable within seconds).
+URGENT_TOPICS = ("index",)
 
 
 def _settings() -> tuple[int, int]:
@@ -126,8 +145,9 @@ def claim_due(session: Session, limit: int = 50, lease: int = LEASE_SECONDS) -> 
     """Claim up to ``limit`` due rows for ``lease`` seconds and commit; returns their ids."""
     now = utcnow()
     me = claimant()
+    urgent = case((OutboxEntry.topic.in_(URGENT_TOPICS), 0), else_=1)
     rows = session.execute(select(OutboxEntry.id, OutboxEntry.available_at).where(_due(now))
-                           .order_by(OutboxEntry.available_at, OutboxEntry.id).limit(limit)).all()
+                           .order_by(urgent, OutboxEntry.available_at, OutboxEntry.id).limit(limit)).all()
     # end the read before writing: SQLite cannot turn a read snapshot into a write
     # transaction once another connection has committed (it fails at once, "locked")
     session.commit()
@@ -235,7 +255,8 @@ def drain(session: Session, *, limit: int | None = None, lease: int = LEASE_SECO
     outcomes: dict[str, int] = {}
     done = 0
     while limit is None or done < limit:
-        batch = claim_due(session, limit=min(20, limit - done) if limit else 20, lease=lease)
+        # a few rows at a time: an urgent row written meanwhile is claimed after these
+        batch = claim_due(session, limit=min(DRAIN_BATCH, limit - done) if limit else DRAIN_BATCH, lease=lease)
         if not batch:
             break
         for entry_id in batch:

@@ -1,7 +1,7 @@
 """The search page, saved searches, and the administrators' jobs page."""
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 from .. import tasks
 from ..extensions import db
 from ..services import search as search_service
+from ..services import languages, search_links, search_status
 from ..services.errors import DomainError, Forbidden, NotFound
-from ..services.reading import line_anchor
 from ..tasks import admin as jobs_admin
 from .htmx import render_cached
 
@@ -39,11 +39,14 @@ def search():
 
     def build():
         return {"page": search_service.search(db.session, params), "params": params,
-                "sorts": search_service.SORT_LABELS, "query_string": query_string}
+                "sorts": search_service.SORT_LABELS, "modes": search_service.MODE_LABELS,
+                "query_string": query_string}
 
+    progress = search_status.embedding_progress(db.session)
     return render_cached("search/index.html", "search/_results.html", "search/_results.html", (key,), build,
                          current_app.config["CACHE_DEFAULT_TIMEOUT"], params=params,
-                         modes=search_service.MODE_LABELS)
+                         indexing=progress.label if progress else None,
+                         language_codes=search_service.library_languages(db.session))
 
 
 @bp.post("/search/save")
@@ -136,17 +139,12 @@ def _kick() -> None:
 
 
 @bp.app_template_global()
-def search_hit_url(item, line_key: str | None = None) -> str:
-    """The reading view at the line of a hit (a translation beside its original).
+def language_choice(code: str) -> str:
+    """``German · Deutsch``: a language as pickers and filters offer it (one helper everywhere)."""
+    return languages.language_choice(code)
 
-    A hit links each of its lines: the work's URL is built once per hit, the line added."""
-    base = item.__dict__.get("_reading_url")
-    if base is None:
-        args = {"slug": item.work_slug}
-        if item.translation_key:
-            args["with"] = item.translation_key
-        base = item.__dict__["_reading_url"] = url_for("reading.work", **args)
-    key = line_key or item.hit_key
-    if not key:
-        return base
-    return f"{base}{'&' if '?' in base else '?'}{urlencode({'line': key})}#{quote(line_anchor(key))}"
+
+@bp.app_template_global()
+def search_hit_url(item, line_key: str | None = None) -> str:
+    """The reading view at the line of a hit (a translation beside its original)."""
+    return search_links.hit_url(item, line_key)

@@ -64,3 +64,28 @@ def test_hybrid_weight_defaults_to_the_servers_setting(gql, app, session, indexe
     assert body["data"]["search"]["alpha"] == 0.3  # as the search page would use
     _, given = gql('{ search(query: "sun", mode: HYBRID, alpha: 0.9) { alpha } }')
     assert given["data"]["search"]["alpha"] == 0.9
+
+
+def test_form_features_filter_the_search(gql, session, indexed, search_backend):
+    from tercul.models import TextAnalysis
+    from tercul.search import indexer
+    from tercul.services import analysis
+
+    session.add(TextAnalysis(revision_id=indexed["night"].current_revision_id, summary={}, lines={},
+                             analyzer_version=analysis.analyser_version(), facets=" rhymed "))
+    session.commit()
+    indexer.reindex(session, search_backend, embed=False)
+    _, body = gql(SEARCH, {"q": "", "filter": {"include": {"feature": ["rhymed"]}}})
+    results = body["data"]["search"]
+    assert [e["node"]["workSlug"] for e in results["hits"]["edges"]] == ["wanderers-nightsong"]
+    features = next(f for f in results["facets"] if f["name"] == "feature")
+    assert features["values"] == [{"value": "rhymed", "count": 1, "selected": True, "excluded": False}]
+
+
+def test_did_you_mean(gql, session, indexed, search_backend):
+    query = 'query($q: String) { search(query: $q) { didYouMean hits(first: 1) { edges { node { workSlug } } } } }'
+    _, body = gql(query, {"q": "melow fruitfulness"})
+    assert body["data"]["search"]["didYouMean"] == "mellow fruitfulness"
+    assert body["data"]["search"]["hits"]["edges"][0]["node"]["workSlug"] == "to-autumn"
+    _, known = gql(query, {"q": "mellow"})
+    assert known["data"]["search"]["didYouMean"] is None

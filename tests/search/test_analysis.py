@@ -19,3 +19,12 @@ def test_marks_folded_and_stemmed_matches():
     assert n == 1 and ("Würde", True) in pieces
     pieces, n = mark_line("She loved him", terms, "en")
     assert n == 1 and ("loved", True) in pieces and "".join(p for p, _ in pieces) == "She loved him"
+
+
+def test_function_words_are_not_marked_unless_the_query_has_nothing_else():
+    pieces, n = mark_line("Shall I compare thee to a summer's day?", query_terms(["compare", "to", "a", "day"]), "en")
+    assert [p for p, marked in pieces if marked] == ["compare", "day"] and n == 2
+    pieces, n = mark_line("To be, or not to be", query_terms(["to", "be", "or", "not"]), "en")
+    assert n == 6  # all of them: there is nothing else to show
+    pieces, n = mark_line("Und der Wind", query_terms(["und", "wind"]), "de")
+    assert [p for p, marked in pieces if marked] == ["Wind"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import graphene
 
 from ...services import search as service
+from ...services import search_links, search_status
 from ..core import bad_input, enum_value
 from ..pagination import connection, connection_args, paginate_pages
 
@@ -47,6 +48,9 @@ class FacetValues(graphene.InputObjectType):
     genre = graphene.List(graphene.NonNull(graphene.String), description="Genre slugs.")
     tag = graphene.List(graphene.NonNull(graphene.String), description="Tag slugs.")
     period = graphene.List(graphene.NonNull(graphene.String), description="Periods.")
+    feature = graphene.List(graphene.NonNull(graphene.String),
+                            description="Form features found by the analysis: sonnet, rhymed, iambic, free-verse, "
+                                        "readability-easy (and the other readability bands).")
 
 
 class SearchFilter(graphene.InputObjectType):
@@ -109,14 +113,7 @@ class SearchHit(graphene.ObjectType):
         return item.slug or None
 
     def resolve_url(item, info):
-        from ...services.reading import line_anchor
-
-        if item.kind == "author":
-            return f"/authors/{item.slug}"
-        url = f"/works/{item.work_slug}"
-        if item.translation_key:
-            url += f"?with={item.translation_key}"
-        return url + (f"#{line_anchor(item.hit_key)}" if item.hit_key else "")
+        return search_links.hit_url(item)  # the search page's link: with line= and the line's anchor
 
 
 SearchHitConnection = connection(SearchHit, "SearchHit", "A page of search results.")
@@ -155,6 +152,14 @@ class SearchResults(graphene.ObjectType):
                              description="False when totals and counts are over the best matches only.")
     mode = graphene.Field(SearchMode, required=True, description="The ranking used.")
     alpha = graphene.Float(required=True, description="The keyword/meaning weight used.")
+    did_you_mean = graphene.String(description="The query with the words the library does not know replaced by "
+                                               "known words one edit away (the results include them); null when "
+                                               "every word is known.")
+    meaning_indexed = graphene.Int(required=True,
+                                   description="Percent of passages that meaning search (SEMANTIC, HYBRID) covers: "
+                                               "below 100 while embeddings are computed in the background.")
+    indexing = graphene.String(description="While embeddings are computed: \"meaning search: 40% of passages "
+                                           "indexed\"; null when search is complete.")
 
     def resolve_hits(results, info, **args):
         pages: dict[tuple[int, int], service.SearchPage] = {}
@@ -182,6 +187,17 @@ class SearchResults(graphene.ObjectType):
 
     def resolve_alpha(results, info):
         return results.first_page.params.alpha
+
+    def resolve_did_you_mean(results, info):
+        return results.first_page.suggestion
+
+    def resolve_meaning_indexed(results, info):
+        progress = search_status.embedding_progress(info.context.session)
+        return progress.percent if progress else 100
+
+    def resolve_indexing(results, info):
+        progress = search_status.embedding_progress(info.context.session)
+        return progress.label if progress else None
 
 
 class _Results:

@@ -14,7 +14,7 @@ note instead of failing (a failed job would be retried, and fail again, forever)
 Modules: ``subjects`` (what is analysed, the version, the text hash), ``storing`` (running
 and storing, the ``analyse`` job), ``reanalysis`` (the backlog), ``reading`` (stored results
 for pages and the API), ``comparison`` (form of a translation against its original) and
-``features`` (form features as filters). Callers import from this package.
+``features`` (form features as filters), ``indexing`` (features reach the search index). Callers import from this package.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from .comparison import (SUBMISSION_MAX_LINES, FormComparisonView, SubmissionFor
                          compare_form_by_slug, compare_form_for, compare_submission, pair_stanzas)
 from .features import (FACET_LABELS, FEATURES, FORM_FACETS, READABILITY_BANDS, clean_feature, facet_condition,
                        facets_of, feature_counts, feature_label, works_with_feature)
+from .indexing import REINDEX_DELAY, request_reindex_of_works, request_search_refresh
 from .reading import (StoredAnalysis, TextAnalysisPage, analyses_for_revisions, analysis_for_revision,
                       analysis_for_text, find_text)
 from .reanalysis import (by_language, mark_done, pending_condition, pending_count, published_texts,
@@ -31,12 +32,13 @@ from .storing import (PendingAnalysis, _store, analyse_entity, analyse_revision,
 from .subjects import TOPIC, RevisionSubject, analyser_version, text_hash
 
 __all__ = [
-    "FACET_LABELS", "FEATURES", "FORM_FACETS", "READABILITY_BANDS", "SUBMISSION_MAX_LINES", "TOPIC",
+    "FACET_LABELS", "FEATURES", "FORM_FACETS", "READABILITY_BANDS", "REINDEX_DELAY", "SUBMISSION_MAX_LINES", "TOPIC",
     "FormComparisonView", "PendingAnalysis", "RevisionSubject", "StoredAnalysis", "SubmissionForm",
     "TextAnalysisPage", "analyse_entity", "analyse_revision", "analyses_for_revisions", "analyser_version",
     "analysis_for_revision", "analysis_for_text", "by_language", "clean_feature", "compare_contribution",
     "compare_form_by_slug", "compare_form_for", "compare_submission", "facet_condition", "facets_of",
     "feature_counts", "feature_label", "find_text", "mark_done", "partial_result", "pair_stanzas",
-    "pending_condition", "pending_count", "plan_analysis", "published_texts", "run_analysers", "run_pending",
-    "schedule_after_upgrade", "schedule_reanalysis", "stale_texts", "store_analysis", "text_hash", "works_with_feature",
+    "pending_condition", "pending_count", "plan_analysis", "published_texts", "request_reindex_of_works",
+    "request_search_refresh", "run_analysers", "run_pending", "schedule_after_upgrade", "schedule_reanalysis",
+    "stale_texts", "store_analysis", "text_hash", "works_with_feature",
 ]
