@@ -168,9 +168,35 @@ def test_explicit_alignment_links_are_followed(client, session):
 
 
 def test_unknown_translation_and_too_many_columns_are_explained(client, library):
-    page = html(client.get("/works/the-lantern-keeper?with=xx&with=de&with=fr&with=ar"))
+    lantern = library.scalar(select(Work).where(Work.slug == "the-lantern-keeper"))
+    catalog.upsert_translation(library, lantern, language="it", title="Il guardiano", text=poem_text(2, 4),
+                               translator_name="Ada Rossi")
+    page = html(client.get("/works/the-lantern-keeper?with=xx&with=de&with=fr&with=ar&with=it"))
     assert "This work has no translation “xx”" in page
-    assert "At most 2 translations" in page
+    assert "At most 3 translations" in page
+
+
+def test_four_texts_side_by_side_with_a_picker_for_each_translation(client, library):
+    page = html(client.get("/works/the-lantern-keeper?with=de&with=fr&with=ar"))
+    assert 'class="reader cols-4' in page
+    assert [f'id="with-{i}"' in page for i in (1, 2, 3, 4)] == [True, True, True, False]
+    assert page.count('class="cell col-head') == 4
+
+
+def test_line_links_are_named_once_and_original_lines_carry_their_address(client, library):
+    page = html(client.get("/works/the-ferrymans-daughter?with=de&part=2"))
+    assert ", link\"" not in page
+    assert re.search(r'aria-label="Line \d+"', page)
+    # line 1 of scene 1 of act 2 (the stage direction before it is not counted)
+    assert 'id="l-2.1.1" data-a="2.1.1" data-address="Act 2, scene 1, line 1"' in page
+
+
+def test_an_untranslated_work_invites_a_translation_at_the_top(client, session):
+    make_work("alone", stanzas=1, lines=2)
+    page = html(client.get("/works/alone"))
+    invite = page.index("No translation yet")
+    assert invite < page.index('id="reader"')
+    assert 'href="/contribute/translate/alone"' in page[invite:invite + 300] or "be the first" in page[invite:invite + 300]
 
 
 def test_long_texts_are_read_part_by_part(client, library):
@@ -318,7 +344,7 @@ def test_long_translation_lists_are_paginated(app, client, library):
     listed = re.compile(r'<span class="t-lang">([^<]+)</span>')
     assert listed.findall(first) == ["Arabic", "German"] and listed.findall(second) == ["French"]
     assert 'href="/works/the-lantern-keeper?with=de&amp;tpage=2#translations"' in first
-    assert first.count('<option value="fr"') == 2  # every translation can still be chosen
+    assert first.count('<option value="fr"') == 3  # every translation can still be chosen, in each picker
 
 
 def _long_text(keys: tuple[str, str], n: int, word: str) -> Text:

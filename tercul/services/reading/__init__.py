@@ -8,7 +8,7 @@ parse the request and render what these functions return.
 - :mod:`.authors`: the A to Z of authors and an author's page;
 - :mod:`.home`: the home page;
 - :mod:`.work_page`, :mod:`.translation_page`: a work's page, one translation alone;
-- :mod:`.reader`: the rows of one part of a text beside up to two translations;
+- :mod:`.reader`: the rows of one part of a text beside up to three translations;
 - :mod:`.cards`: work cards for any list; :mod:`.pagination`, :mod:`.display`: shared pieces;
 - :mod:`.page_cache`: cached counts and facets, and the names that forget them.
 """
