@@ -157,6 +157,12 @@ def _reading_limits() -> dict[str, Any]:
 
 
 @bp.app_template_global()
+def language_choices(counts: list[tuple[str, int]]) -> list[tuple[str, str, int]]:
+    """(code, label, works), labels told apart where two would read the same."""
+    return reading.language_choices(counts)
+
+
+@bp.app_template_global()
 def language_label(code: str) -> str:
     """``German`` for ``de``; the code itself when it has no name."""
     return language_name(code)

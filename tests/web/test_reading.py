@@ -303,9 +303,46 @@ def test_browse_query_count_does_not_grow_with_rows(client, session, count_queri
         make_work(authors=[AuthorFactory()], translations=("de", "fr", "it"), genres=("ode",), date_from=1700)
     many = _statements(client, count_queries, "/works?sort=recent")
     assert many == few, count_queries.statements
-    assert many <= 16
+    assert many <= 17  # with the authors of the sidebar
     filtered = _statements(client, count_queries, "/works?tr=de&author=" + author.slug + "&genre=lyric")
-    assert filtered <= many + 1
+    # the facets under the other filters (counted once, then cached with the count)
+    assert filtered <= many + 9
+    for _ in range(5):
+        make_work(authors=[author], translations=("de",), genres=("lyric",))
+    assert _statements(client, count_queries, "/works?tr=fr&author=" + author.slug + "&genre=lyric") == filtered
+
+
+def test_facet_counts_follow_the_other_filters(client, session):
+    milton = AuthorFactory(name="John Milton", slug="john-milton")
+    make_work("paradise", authors=[milton], form="poetry", translations=("de",))
+    make_work("samson", authors=[milton], form="drama")
+    make_work("other-play", form="drama", translations=("fr",))
+    make_work("other-play-2", form="drama")
+    page = html(client.get("/works?author=john-milton"))
+    forms = dict(re.findall(r'id="f-form-(\w+)"[^>]*><label[^>]*>\w+ <span class="count">(\d+)</span>', page))
+    assert forms == {"drama": "1", "poetry": "1"}
+    drama = html(client.get("/works?author=john-milton&form=drama"))
+    assert "No works match" not in drama and "samson" in drama
+    # the author list follows the form chosen; Milton is listed with his one play
+    assert re.search(r'<option value="john-milton" selected>John Milton \(1\)</option>', drama)
+    # translated into: only what Milton's works are translated into
+    assert '<option value="de">German (1)</option>' in page and '<option value="fr">' not in page
+
+
+def test_the_author_filter_is_in_the_sidebar_and_apply_is_for_browsers_without_javascript(client, session):
+    make_work("a-poem", authors=[AuthorFactory(name="Ada Quill", slug="ada-quill")])
+    page = html(client.get("/works"))
+    assert '<select id="f-author" name="author">' in page
+    assert '<option value="ada-quill">Ada Quill (1)</option>' in page
+    assert 'class="button js-hide">Apply filters</button>' in page
+
+
+def test_language_entries_that_would_read_alike_are_told_apart():
+    from tercul.services.reading import language_choices
+
+    names = {"en": "English", "eng": "English", "de": "German"}
+    assert language_choices([("en", 3), ("eng", 1), ("de", 2)], names.get) == [
+        ("en", "English (en)", 3), ("eng", "English (eng)", 1), ("de", "German", 2)]
 
 
 def test_work_page_query_count_does_not_grow_with_translations(client, session, count_queries):
@@ -380,3 +417,20 @@ def test_cached_pages_show_changes_at_once(client, session):
                                text=poem_text(2, 4, lang_mark="[fr] "))
     page = html(client.get("/works/first?with=de"))  # a new translation changes the work's stamp
     assert '<option value="fr">French</option>' in page
+
+
+def test_home_counts_agree_with_the_browse_page_and_the_api(client, library):
+    from tercul.services.catalog import library_stats
+
+    home = html(client.get("/"))
+    assert '<form class="home-search" action="/search"' in home and 'name="q"' in home
+    works = int(re.search(r"<strong>([\d,]+)</strong> works", home).group(1).replace(",", ""))
+    languages = int(re.search(r"<strong>(\d+)</strong> languages", home).group(1))
+    browse = html(client.get("/works"))
+    count = re.search(r'class="results-count" role="status">\s*(?:\d+–\d+ of )?(\d+) works?', browse)
+    total = int(count.group(1))
+    stats = library_stats(library)
+    assert works == total == stats.works
+    assert languages == stats.languages
+    forms = dict(re.findall(r'<span class="form-name">(\w+)</span> <span class="count">(\d+) work', home))
+    assert {f.lower(): int(n) for f, n in forms.items()} == dict(stats.by_form)
