@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import log_in
+
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -61,11 +63,7 @@ def axe_page(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         if email:
-            page.goto("/account/login")
-            page.get_by_label("Email address").fill(email)
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Log in").click()
-            page.wait_for_url("**/me")
+            log_in(page, email, PASSWORD)
         return page
 
     yield open_page
