@@ -111,6 +111,8 @@ def test_there_is_a_favicon(page):
     page.goto("/")
     icon = page.locator('link[rel="icon"]').get_attribute("href")
     assert icon.startswith("data:image/svg+xml,")  # inline: the page asks for no icon file
+    assert page.evaluate("""src => new Promise(done => { const img = new Image();
+        img.onload = () => done(img.naturalWidth); img.onerror = () => done(0); img.src = src; })""", icon) > 0
     # for clients that ask anyway: redirected to the same icon, a static file
     response = page.request.get("/favicon.ico")
     assert response.status == 200 and response.headers["content-type"].startswith("image/svg+xml")
