@@ -82,7 +82,7 @@
     var range = rangeFromHash();
     if (range) { markRange(range); return; }
     var line = document.getElementById(id);
-    if (line && line.classList.contains("ln")) highlight(line);
+    if (line && line.classList.contains("ln")) { highlight(line); showCitation([line]); }
   }
 
   // ---- ranges of lines, and their citation
@@ -146,7 +146,8 @@
   function shorten(from, to) {
     var a = from.split(", "), b = to.split(", "), k = 0;
     while (k < a.length - 1 && k < b.length - 1 && a[k] === b[k]) k++;
-    return b.slice(k).join(", ");
+    var rest = b.slice(k).join(", ");
+    return rest.charAt(0).toLowerCase() + rest.slice(1);
   }
 
   function showCitation(lines) {
@@ -177,14 +178,15 @@
     if (lines) chooseRange(lines);
   });
 
-  // a selection across lines of the original cites them
+  // a selection across two or more lines of the original cites them (a few words
+  // selected within one line are left alone: the reader may just be copying them)
   document.addEventListener("mouseup", function () {
     var sel = window.getSelection && window.getSelection();
     if (!sel || sel.isCollapsed || !sel.rangeCount) return;
     var r = sel.getRangeAt(0);
     var a = r.startContainer.parentElement && r.startContainer.parentElement.closest(".ln[id]");
     var b = r.endContainer.parentElement && r.endContainer.parentElement.closest(".ln[id]");
-    if (a && b) { var lines = linesBetween(a, b); if (lines) chooseRange(lines); }
+    if (a && b && a !== b) { var lines = linesBetween(a, b); if (lines) chooseRange(lines); }
   });
 
   document.addEventListener("click", function (event) {

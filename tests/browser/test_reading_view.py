@@ -109,3 +109,19 @@ def test_a_line_link_is_announced_once_with_its_number(reader):
     assert link.get_attribute("aria-label") == "Line 1"
     snapshot = page.locator("#l-1\\.1").aria_snapshot()
     assert snapshot.count("Line 1") == 1 and "link, link" not in snapshot
+
+
+def test_selecting_lines_cites_them_and_a_single_line_link_cites_its_line(reader):
+    page = reader
+    page.goto("/works/the-lantern-keeper?with=de#l-1.1")
+    assert page.locator("#cite-bar").is_visible()
+    assert "(lines 1.1)" in page.locator("#cite-text").input_value()
+    first = page.locator("#l-2\\.1").bounding_box()
+    last = page.locator("#l-2\\.3").bounding_box()
+    page.mouse.move(first["x"] + 60, first["y"] + first["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(last["x"] + 90, last["y"] + last["height"] / 2, steps=5)
+    page.mouse.up()
+    page.wait_for_url(re.compile(r"#l-2\.1~l-2\.3$"))
+    assert "Line 5 – line 7 (lines 2.1–2.3)" in page.locator("#cite-text").input_value()
+    assert page.console_errors == []
