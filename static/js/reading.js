@@ -1,5 +1,6 @@
 /* Reading view: highlight a line's counterparts on hover and focus, keep the reader's
-   place when columns change, and find a line whose part is not on the page.
+   place when columns change, find a line whose part is not on the page, and cite a
+   range of lines (shift-click a second line number, or select lines).
    Everything here is an enhancement: the pages work without it (CSS :target marks a
    line reached by its link, and its row). */
 (function () {
@@ -72,19 +73,141 @@
     if (lineFrom(event)) { current = null; restoreTarget(); }
   });
 
-  // the line named in the URL's fragment, with its counterparts
+  // the line named in the URL's fragment, with its counterparts; or a range of lines
+  // ("#l-1.2~l-1.5", from a citation), each with its counterparts
   function restoreTarget() {
     clear();
     var id = decodeURIComponent(location.hash.slice(1));
     if (!id) return;
+    var range = rangeFromHash();
+    if (range) { markRange(range); return; }
     var line = document.getElementById(id);
-    if (line && line.classList.contains("ln")) highlight(line);
+    if (line && line.classList.contains("ln")) { highlight(line); showCitation([line]); }
   }
+
+  // ---- ranges of lines, and their citation
+
+  function rangeFromHash() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var ends = id.split("~");
+    if (ends.length !== 2) return null;
+    var first = document.getElementById(ends[0]), last = document.getElementById(ends[1]);
+    if (!first || !last || !first.classList.contains("ln") || !last.classList.contains("ln")) return null;
+    return linesBetween(first, last);
+  }
+
+  // the original's lines from one to the other (either order), in reading order
+  function linesBetween(a, b) {
+    var reader = a.closest(".reader");
+    if (!reader || reader !== b.closest(".reader")) return null;
+    var all = Array.prototype.slice.call(reader.querySelectorAll(".ln[id]"));
+    var i = all.indexOf(a), j = all.indexOf(b);
+    if (i < 0 || j < 0) return null;
+    return all.slice(Math.min(i, j), Math.max(i, j) + 1);
+  }
+
+  function markRange(lines) {
+    clear();
+    var index = indexOf(lines[0].closest(".reader"));
+    lines.forEach(function (line) {
+      (line.getAttribute("data-a") || "").split(" ").forEach(function (key) {
+        (index[key] || []).forEach(function (el) { if (el !== line) mark(el, "is-linked"); });
+      });
+      mark(line, "is-active");
+    });
+    showCitation(lines);
+  }
+
+  function keyOf(line) { return line.id.replace(/^l-/, ""); }
+
+  function citationFor(lines) {
+    var reader = lines[0].closest(".reader");
+    var first = lines[0], last = lines[lines.length - 1];
+    var title = reader.getAttribute("data-title") || document.title;
+    var authors = reader.getAttribute("data-authors");
+    var where = first.getAttribute("data-address") || keyOf(first);
+    if (last !== first) {
+      var to = last.getAttribute("data-address") || keyOf(last);
+      where += " – " + shorten(where, to);
+    }
+    var keys = keyOf(first) + (last !== first ? "–" + keyOf(last) : "");
+    var out = (authors ? authors + ", " : "") + title + ", " + where + " (lines " + keys + ")";
+    var heads = reader.querySelectorAll(".col-head.c-translation");
+    for (var i = 0; i < heads.length; i++) {
+      var t = heads[i].querySelector(".col-title");
+      var by = heads[i].getAttribute("data-translator");
+      out += "\n" + (t ? t.textContent.trim() : "") + (by ? ", translated by " + by : "");
+    }
+    var anchor = first.id + (last !== first ? "~" + last.id : "");
+    return out + "\n" + location.origin + location.pathname + location.search + "#" + anchor;
+  }
+
+  // "Act 3, scene 1, line 56 – line 60": the end without what it shares with the start
+  function shorten(from, to) {
+    var a = from.split(", "), b = to.split(", "), k = 0;
+    while (k < a.length - 1 && k < b.length - 1 && a[k] === b[k]) k++;
+    var rest = b.slice(k).join(", ");
+    return rest.charAt(0).toLowerCase() + rest.slice(1);
+  }
+
+  function showCitation(lines) {
+    var bar = document.getElementById("cite-bar");
+    if (!bar || !lines || !lines.length) return;
+    bar.hidden = false;
+    bar.querySelector(".cite-text").value = citationFor(lines);
+    bar.querySelector(".cite-status").textContent = "";
+  }
+
+  function chooseRange(lines) {
+    var first = lines[0], last = lines[lines.length - 1];
+    var anchor = first.id + (last !== first ? "~" + last.id : "");
+    history.replaceState(history.state, "", location.pathname + location.search + "#" + anchor);
+    markRange(lines);
+  }
+
+  // shift-click on a line number: from the line in the URL to this one
+  document.addEventListener("click", function (event) {
+    var num = event.target.closest && event.target.closest(".reader a.num");
+    if (!num || !event.shiftKey) return;
+    var line = num.closest(".ln");
+    var from = decodeURIComponent(location.hash.slice(1)).split("~")[0];
+    var start = from && document.getElementById(from);
+    if (!start || !start.classList.contains("ln")) return;  // no start yet: follow the link
+    event.preventDefault();
+    var lines = linesBetween(start, line);
+    if (lines) chooseRange(lines);
+  });
+
+  // a selection across two or more lines of the original cites them (a few words
+  // selected within one line are left alone: the reader may just be copying them)
+  document.addEventListener("mouseup", function () {
+    var sel = window.getSelection && window.getSelection();
+    if (!sel || sel.isCollapsed || !sel.rangeCount) return;
+    var r = sel.getRangeAt(0);
+    var a = r.startContainer.parentElement && r.startContainer.parentElement.closest(".ln[id]");
+    var b = r.endContainer.parentElement && r.endContainer.parentElement.closest(".ln[id]");
+    if (a && b && a !== b) { var lines = linesBetween(a, b); if (lines) chooseRange(lines); }
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".cite-copy");
+    if (!button) return;
+    var bar = button.closest(".cite-bar");
+    var text = bar.querySelector(".cite-text");
+    var status = bar.querySelector(".cite-status");
+    var done = function () { status.textContent = "Citation copied."; };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text.value).then(done, function () { text.select(); status.textContent = "Press Ctrl+C to copy."; });
+    } else {
+      text.select();
+      status.textContent = "Press Ctrl+C to copy.";
+    }
+  });
 
   // A permalink to a line of a long text that is in another part: ask the server
   // for the part holding it (the link still works, just one request later).
   function findMissingLine() {
-    var id = decodeURIComponent(location.hash.slice(1));
+    var id = decodeURIComponent(location.hash.slice(1)).split("~")[0];
     if (id.indexOf("l-") !== 0 || document.getElementById(id)) return;
     var reader = document.querySelector(".reader[data-parts]");
     if (!reader || reader.getAttribute("data-parts") === "1") return;
@@ -113,8 +236,10 @@
     return null;
   }
 
+  var chosen = "";  // the fragment the reader chose before a control swapped the view
   document.addEventListener("htmx:beforeRequest", function (event) {
     place = null;
+    chosen = location.hash.slice(1);
     var elt = event.detail.elt;
     if (!elt || !elt.closest || !elt.closest("[data-keep-place]")) return;
     var reader = elt.closest(".reader");
@@ -133,9 +258,11 @@
     restoreTarget();
   });
 
-  // htmx pushed the new URL (without a fragment, before the swap): put the place back
+  // htmx pushed the new URL (without a fragment, before the swap): put back the line or
+  // range the reader had chosen, if any -- never the kept place, which would highlight
+  // a line the reader did not choose (the place is kept by scrolling alone)
   document.addEventListener("htmx:pushedIntoHistory", function () {
-    if (place) history.replaceState(history.state, "", location.pathname + location.search + "#" + place.id);
+    if (chosen) history.replaceState(history.state, "", location.pathname + location.search + "#" + chosen);
   });
 
   // the column choosers send one "with" per select: leave out the empty ones (an

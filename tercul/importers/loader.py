@@ -17,6 +17,7 @@ from ..services import catalog
 from ..services.errors import Invalid
 from ..services.languages import normalize_language
 from ..services.revisions import load_alignment, rebuild_text
+from ..texts.cleaning import clean_text
 from ..texts.validation import check_text
 from .bundle_model import AuthorData, Bundle, BundleError, TranslationData, WorkData
 
@@ -105,8 +106,9 @@ def _language(code: str, where: str) -> None:
 
 
 def _check(text, where: str) -> None:
+    """Strip control characters (every importer loads through here), then check the tree."""
     try:
-        check_text(text)
+        check_text(clean_text(text))
     except Invalid as exc:
         raise BundleError(where, exc.message) from None
 

@@ -257,20 +257,24 @@ class LibraryStats:
 
 
 def library_stats(session: Session) -> LibraryStats:
-    """Counts for the home page: a handful of aggregate queries."""
-    works = session.scalar(select(func.count(Work.id)).where(Work.current_revision_id.is_not(None))) or 0
+    """Counts for the home page and the API's ``stats``: a handful of aggregate queries.
+
+    Works are counted as ``/works`` lists them: every work not part of another (a
+    collection counts once, its poems not separately), with or without a text yet.
+    Languages are those of these works' originals and of published translations.
+    """
+    top = Work.parent_id.is_(None)
+    works = session.scalar(select(func.count(Work.id)).where(top)) or 0
     translations = session.scalar(
         select(func.count(Translation.id)).where(Translation.status == "published")) or 0
     authors = session.scalar(select(func.count(Author.id))) or 0
     counts: dict[str, int] = {}
-    for lang, n in session.execute(select(Work.language, func.count()).where(
-            Work.current_revision_id.is_not(None)).group_by(Work.language)):
+    for lang, n in session.execute(select(Work.language, func.count()).where(top).group_by(Work.language)):
         counts[lang] = counts.get(lang, 0) + n
     for lang, n in session.execute(select(Translation.language, func.count()).where(
             Translation.status == "published").group_by(Translation.language)):
         counts[lang] = counts.get(lang, 0) + n
     by_form = [(form, n) for form, n in session.execute(
-        select(Work.form, func.count()).where(Work.current_revision_id.is_not(None))
-        .group_by(Work.form).order_by(Work.form))]
+        select(Work.form, func.count()).where(top).group_by(Work.form).order_by(Work.form))]
     by_language = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return LibraryStats(works, translations, authors, len(counts), by_language, by_form)

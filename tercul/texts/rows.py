@@ -26,6 +26,7 @@ class ReaderLine:
     number: str | None  # line number (original lines), from the key
     number_shown: bool  # printed in the margin (every fifth verse line, every paragraph)
     keys: str  # space-separated original keys this line is linked to ("" when coarse)
+    address: str = ""  # "Act 3, scene 1, line 56" (original lines), see .addresses
 
 
 @dataclass
@@ -91,12 +92,14 @@ class TextSource:
 
 
 def build_rows(original: TextSource, translations: Sequence[TextSource], positions: Sequence[int],
-               all_numbers: bool) -> tuple[list[ReaderRow], list[str]]:
+               all_numbers: bool, addresses: Mapping[str, str] | None = None) -> tuple[list[ReaderRow], list[str]]:
     """Rows of the reading view: aligned segments, with division headings between them.
 
     ``positions[i]`` is the display column of text ``i`` (0 = the original, then the
-    translations in the order given). Returns the rows and notes on the alignment.
+    translations in the order given); ``addresses`` are the original lines' human
+    addresses by key. Returns the rows and notes on the alignment.
     """
+    addresses = addresses or {}
     o_lines = original.lines
     sides = [align_side(o_lines, original.divisions, t.lines, t.divisions, t.links) for t in translations]
     bounds = segment_bounds(len(o_lines), sides)
@@ -139,8 +142,9 @@ def build_rows(original: TextSource, translations: Sequence[TextSource], positio
         cells: list[ReaderCell | None] = [None] * n_cols
         o_cell = []
         for line in o_lines[start:end]:
-            o_cell.append(_reader_line(line, speakers, position_of[0], line_anchor(line.key), all_numbers,
-                                       line.key))
+            o_line = _reader_line(line, speakers, position_of[0], line_anchor(line.key), all_numbers, line.key)
+            o_line.address = addresses.get(line.key, "")
+            o_cell.append(o_line)
         cells[position_of[0]] = ReaderCell(position_of[0], o_cell)
         row_coarse = False
         for t_i, t in enumerate(translations):

@@ -6,12 +6,9 @@ forms, GraphQL and the importers report them as they report any other bad input.
 """
 from __future__ import annotations
 
-import re
-
 from ..services.errors import Invalid
+from .cleaning import has_control
 from .model import Division, Text
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def check_body(body: str, max_bytes: int, field: str = "text") -> str:
@@ -21,7 +18,7 @@ def check_body(body: str, max_bytes: int, field: str = "text") -> str:
     size = len(body.encode("utf-8"))
     if size > max_bytes:
         raise Invalid(field, f"the text is {size:,} bytes; the limit is {max_bytes:,}")
-    if _CONTROL.search(body):
+    if has_control(body):
         raise Invalid(field, "the text contains control characters; paste plain text")
     return body
 
@@ -35,7 +32,9 @@ def decode_upload(data: bytes, field: str = "file") -> str:
 
 
 def check_text(text: Text, where: str = "text") -> None:
-    """Raise :class:`Invalid` unless every key is present and unique in the text."""
+    """Raise :class:`Invalid` unless every key is present and unique in the text, and
+    no line, speaker or title holds a control character (importers strip them first
+    with :func:`tercul.texts.cleaning.clean_text`)."""
     seen: set[str] = set()
     if not text.divisions:
         raise Invalid(where, "the text is empty")
@@ -48,9 +47,13 @@ def check_text(text: Text, where: str = "text") -> None:
             if d.key in seen:
                 raise Invalid(here, f"the key {d.key!r} is used twice")
             seen.add(d.key)
+            if has_control(d.title):
+                raise Invalid(here, f"the title of {d.key!r} contains control characters")
             for j, line in enumerate(d.lines):
                 if not line.key:
                     raise Invalid(f"{here}.lines[{j}]", "a line has no key")
+                if has_control(line.text) or has_control(line.speaker):
+                    raise Invalid(f"{here}.lines[{j}]", f"the line {line.key!r} contains control characters")
                 if line.key in seen:
                     raise Invalid(f"{here}.lines[{j}]", f"the key {line.key!r} is used twice")
                 seen.add(line.key)

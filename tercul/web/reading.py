@@ -55,7 +55,7 @@ def works():
 
 @bp.get("/works/<slug>")
 def work(slug: str):
-    """A work: its facts, its text beside up to two translations, its parts and translations."""
+    """A work: its facts, its text beside up to three translations, its parts and translations."""
     requested = None
     if "with" in request.args:
         requested = [v for raw in request.args.getlist("with") for v in raw.split(",")]
@@ -156,6 +156,17 @@ def reader_args(view: ReaderView, **changes: Any) -> dict[str, Any]:
 def reader_args_for(view: ReaderView):
     """``reader_args`` bound to ``view``, for macros that build links to other parts."""
     return lambda **changes: reader_args(view, **changes)
+
+
+@bp.app_context_processor
+def _reading_limits() -> dict[str, Any]:
+    return {"max_translation_columns": reading.MAX_TRANSLATION_COLUMNS}
+
+
+@bp.app_template_global()
+def language_choices(counts: list[tuple[str, int]]) -> list[tuple[str, str, int]]:
+    """(code, label, works), labels told apart where two would read the same."""
+    return reading.language_choices(counts)
 
 
 @bp.app_template_global()

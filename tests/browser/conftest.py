@@ -96,6 +96,15 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+def log_in(page, email: str, password: str) -> None:
+    """Log ``page``'s browser context in through the login form (lands on /me)."""
+    page.goto("/account/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/me")
+
+
 @pytest.fixture(scope="session")
 def reading_library(live_app):
     """The made-up library of ``tests/reading_samples.py``, committed into the live database."""

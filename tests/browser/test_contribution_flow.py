@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from .conftest import CHROMIUM_ARGS, screenshot  # noqa: F401
+from .conftest import CHROMIUM_ARGS, log_in, screenshot  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -77,11 +77,7 @@ def open_as(browser, live_server):
         page = context.new_page()
         page.console_errors = []
         page.on("console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None)
-        page.goto("/account/login")
-        page.get_by_label("Email address").fill(email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url("**/me")
+        log_in(page, email, PASSWORD)
         return page
 
     yield open_page

@@ -111,3 +111,15 @@ def test_values_longer_than_their_column_are_refused_before_writing(session):
     with pytest.raises(BundleError, match=r"lines\[1\]\.speaker: too long"):
         load_bundle(session, bundle)
     assert counts(session)["Work"] == 0
+
+
+def test_control_characters_are_stripped_on_import(session):
+    bundle = sample_bundle()
+    stanza = bundle.works[1].text.divisions[1]
+    stanza.lines[0].text = "The orchard\x0c speaks"
+    stanza.lines.append(type(stanza.lines[0])(key="eof", text="\x1a"))
+    load_bundle(session, bundle)
+    work = session.scalar(select(Work).where(Work.slug == "grey-stones"))
+    texts = session.scalars(select(TextLine.text).where(TextLine.revision_id == work.current_revision_id)).all()
+    assert "The orchard speaks" in texts
+    assert not [t for t in texts if "\x1a" in t or "\x0c" in t or not t.strip()]

@@ -83,3 +83,9 @@ def test_skip_contents_in_a_play_drops_the_run_of_headings():
     # a heading before any "Contents" line: there is no table to drop
     plain = numbered("ACT I\nContents\nSCENE I")
     assert skip_contents(plain, heading=heading, contents_entry=heading) == plain
+
+
+def test_an_end_of_file_byte_after_the_last_line_is_not_a_line():
+    body, _fields = strip_licence(WRAPPED.replace("garden wall.\n", "garden wall.\n\x1a\n"), "eof.txt")
+    assert [t for _n, t in body if t.strip()] == ["The gravel sings along the garden wall."]
+    assert all("\x1a" not in t for _n, t in body)

@@ -48,9 +48,25 @@ def test_choose_columns():
     def info(key, lang):
         return reading.TranslationInfo(key, lang, key, None, None, None, 1, False, 4)
 
-    available = [info("de", "de"), info("fr", "fr"), info("fr-2", "fr")]
+    available = [info("de", "de"), info("fr", "fr"), info("fr-2", "fr"), info("it", "it")]
     assert reading.choose_columns(None, available, "en", ["en-GB", "fr"]) == (["fr"], [])
     assert reading.choose_columns(None, available, "en", []) == (["de"], [])
     assert reading.choose_columns([""], available, "en") == ([], [])
-    chosen, notices = reading.choose_columns(["fr-2", "xx", "de", "fr"], available, "en")
-    assert chosen == ["fr-2", "de"] and len(notices) == 2
+    chosen, notices = reading.choose_columns(["fr-2", "xx", "de", "fr", "it"], available, "en")
+    assert chosen == ["fr-2", "de", "fr"] and len(notices) == 2
+
+
+def test_line_addresses_for_search_hits_count_lines_in_their_numbered_division(session, count_queries):
+    from sqlalchemy import select
+
+    from tercul.models import Work
+    from tercul.services.reading.addresses import line_addresses_for
+    from tests.reading_samples import seed_reading_library
+
+    seed_reading_library(session)
+    work = session.scalar(select(Work).where(Work.slug == "the-ferrymans-daughter"))
+    session.flush()
+    with count_queries as counted:
+        out = line_addresses_for(session, work.current_revision_id, ["2.3.5", "1.1.1", "missing"], work.form)
+    assert out == {"2.3.5": "Act 2, scene 3, line 5", "1.1.1": "Act 1, scene 1, line 1"}
+    assert counted.count <= 3

@@ -168,9 +168,35 @@ def test_explicit_alignment_links_are_followed(client, session):
 
 
 def test_unknown_translation_and_too_many_columns_are_explained(client, library):
-    page = html(client.get("/works/the-lantern-keeper?with=xx&with=de&with=fr&with=ar"))
+    lantern = library.scalar(select(Work).where(Work.slug == "the-lantern-keeper"))
+    catalog.upsert_translation(library, lantern, language="it", title="Il guardiano", text=poem_text(2, 4),
+                               translator_name="Ada Rossi")
+    page = html(client.get("/works/the-lantern-keeper?with=xx&with=de&with=fr&with=ar&with=it"))
     assert "This work has no translation “xx”" in page
-    assert "At most 2 translations" in page
+    assert "At most 3 translations" in page
+
+
+def test_four_texts_side_by_side_with_a_picker_for_each_translation(client, library):
+    page = html(client.get("/works/the-lantern-keeper?with=de&with=fr&with=ar"))
+    assert 'class="reader cols-4' in page
+    assert [f'id="with-{i}"' in page for i in (1, 2, 3, 4)] == [True, True, True, False]
+    assert page.count('class="cell col-head') == 4
+
+
+def test_line_links_are_named_once_and_original_lines_carry_their_address(client, library):
+    page = html(client.get("/works/the-ferrymans-daughter?with=de&part=2"))
+    assert ", link\"" not in page
+    assert re.search(r'aria-label="Line \d+"', page)
+    # line 1 of scene 1 of act 2 (the stage direction before it is not counted)
+    assert 'id="l-2.1.1" data-a="2.1.1" data-address="Act 2, scene 1, line 1"' in page
+
+
+def test_an_untranslated_work_invites_a_translation_at_the_top(client, session):
+    make_work("alone", stanzas=1, lines=2)
+    page = html(client.get("/works/alone"))
+    invite = page.index("No translation yet")
+    assert invite < page.index('id="reader"')
+    assert 'href="/contribute/translate/alone"' in page[invite:invite + 300] or "be the first" in page[invite:invite + 300]
 
 
 def test_long_texts_are_read_part_by_part(client, library):
@@ -277,9 +303,46 @@ def test_browse_query_count_does_not_grow_with_rows(client, session, count_queri
         make_work(authors=[AuthorFactory()], translations=("de", "fr", "it"), genres=("ode",), date_from=1700)
     many = _statements(client, count_queries, "/works?sort=recent")
     assert many == few, count_queries.statements
-    assert many <= 16
+    assert many <= 17  # with the authors of the sidebar
     filtered = _statements(client, count_queries, "/works?tr=de&author=" + author.slug + "&genre=lyric")
-    assert filtered <= many + 1
+    # the facets under the other filters (counted once, then cached with the count)
+    assert filtered <= many + 9
+    for _ in range(5):
+        make_work(authors=[author], translations=("de",), genres=("lyric",))
+    assert _statements(client, count_queries, "/works?tr=fr&author=" + author.slug + "&genre=lyric") == filtered
+
+
+def test_facet_counts_follow_the_other_filters(client, session):
+    milton = AuthorFactory(name="John Milton", slug="john-milton")
+    make_work("paradise", authors=[milton], form="poetry", translations=("de",))
+    make_work("samson", authors=[milton], form="drama")
+    make_work("other-play", form="drama", translations=("fr",))
+    make_work("other-play-2", form="drama")
+    page = html(client.get("/works?author=john-milton"))
+    forms = dict(re.findall(r'id="f-form-(\w+)"[^>]*><label[^>]*>\w+ <span class="count">(\d+)</span>', page))
+    assert forms == {"drama": "1", "poetry": "1"}
+    drama = html(client.get("/works?author=john-milton&form=drama"))
+    assert "No works match" not in drama and "samson" in drama
+    # the author list follows the form chosen; Milton is listed with his one play
+    assert re.search(r'<option value="john-milton" selected>John Milton \(1\)</option>', drama)
+    # translated into: only what Milton's works are translated into
+    assert '<option value="de">German (1)</option>' in page and '<option value="fr">' not in page
+
+
+def test_the_author_filter_is_in_the_sidebar_and_apply_is_for_browsers_without_javascript(client, session):
+    make_work("a-poem", authors=[AuthorFactory(name="Ada Quill", slug="ada-quill")])
+    page = html(client.get("/works"))
+    assert '<select id="f-author" name="author">' in page
+    assert '<option value="ada-quill">Ada Quill (1)</option>' in page
+    assert 'class="button js-hide">Apply filters</button>' in page
+
+
+def test_language_entries_that_would_read_alike_are_told_apart():
+    from tercul.services.reading import language_choices
+
+    names = {"en": "English", "eng": "English", "de": "German"}
+    assert language_choices([("en", 3), ("eng", 1), ("de", 2)], names.get) == [
+        ("en", "English (en)", 3), ("eng", "English (eng)", 1), ("de", "German", 2)]
 
 
 def test_work_page_query_count_does_not_grow_with_translations(client, session, count_queries):
@@ -318,7 +381,7 @@ def test_long_translation_lists_are_paginated(app, client, library):
     listed = re.compile(r'<span class="t-lang">([^<]+)</span>')
     assert listed.findall(first) == ["Arabic", "German"] and listed.findall(second) == ["French"]
     assert 'href="/works/the-lantern-keeper?with=de&amp;tpage=2#translations"' in first
-    assert first.count('<option value="fr"') == 2  # every translation can still be chosen
+    assert first.count('<option value="fr"') == 3  # every translation can still be chosen, in each picker
 
 
 def _long_text(keys: tuple[str, str], n: int, word: str) -> Text:
@@ -354,3 +417,20 @@ def test_cached_pages_show_changes_at_once(client, session):
                                text=poem_text(2, 4, lang_mark="[fr] "))
     page = html(client.get("/works/first?with=de"))  # a new translation changes the work's stamp
     assert '<option value="fr">French</option>' in page
+
+
+def test_home_counts_agree_with_the_browse_page_and_the_api(client, library):
+    from tercul.services.catalog import library_stats
+
+    home = html(client.get("/"))
+    assert '<form class="home-search" action="/search"' in home and 'name="q"' in home
+    works = int(re.search(r"<strong>([\d,]+)</strong> works", home).group(1).replace(",", ""))
+    languages = int(re.search(r"<strong>(\d+)</strong> languages", home).group(1))
+    browse = html(client.get("/works"))
+    count = re.search(r'class="results-count" role="status">\s*(?:\d+–\d+ of )?(\d+) works?', browse)
+    total = int(count.group(1))
+    stats = library_stats(library)
+    assert works == total == stats.works
+    assert languages == stats.languages
+    forms = dict(re.findall(r'<span class="form-name">(\w+)</span> <span class="count">(\d+) work', home))
+    assert {f.lower(): int(n) for f, n in forms.items()} == dict(stats.by_form)

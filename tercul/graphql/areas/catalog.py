@@ -304,12 +304,16 @@ class FormCount(graphene.ObjectType):
 class Stats(graphene.ObjectType):
     """What is in the library."""
 
-    works = graphene.Int(required=True, description="Works with a text.")
+    works = graphene.Int(required=True, description="Works, counted as `works` and the /works page count them: "
+                                                    "a collection once, its parts not separately.")
     translations = graphene.Int(required=True, description="Published translations.")
     authors = graphene.Int(required=True, description="Authors.")
-    languages = graphene.Int(required=True, description="Languages with at least one text.")
-    by_language = graphene.List(graphene.NonNull(LanguageCount), required=True, description="Texts per language.")
-    by_form = graphene.List(graphene.NonNull(FormCount), required=True, description="Works per form.")
+    languages = graphene.Int(required=True, description="Languages of the works' originals and of published "
+                                                        "translations.")
+    by_language = graphene.List(graphene.NonNull(LanguageCount), required=True,
+                                description="Works and published translations per language.")
+    by_form = graphene.List(graphene.NonNull(FormCount), required=True,
+                            description="Works per form, counted as `works` counts them.")
 
 
 class Query(graphene.ObjectType):

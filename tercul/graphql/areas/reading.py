@@ -76,8 +76,13 @@ class ReadingLine(graphene.ObjectType):
     speaker = graphene.String(description="Speaker, when it changes (drama).")
     anchor = graphene.String(description="Anchor of an original line: link to `/works/<slug>#<anchor>`.")
     number = graphene.String(description="Line number of an original line.")
+    address = graphene.String(description="Where an original line is, for readers: `Act 3, scene 1, line 56` "
+                                          "(lines counted in their act, scene, book or chapter).")
     aligned_to = graphene.List(graphene.NonNull(graphene.String), required=True,
                                description="Keys of the original lines this line is aligned with.")
+
+    def resolve_address(line, info):
+        return line.address or None
 
     def resolve_aligned_to(line, info):
         return line.keys.split() if line.keys else []
@@ -109,7 +114,7 @@ class ReadingPart(graphene.ObjectType):
 
 
 class ReadingView(graphene.ObjectType):
-    """An original beside up to two translations, aligned segment by segment and line by line."""
+    """An original beside up to three translations, aligned segment by segment and line by line."""
 
     columns = graphene.List(graphene.NonNull(ReadingColumn), required=True, description="Columns, in order.")
     rows = graphene.List(graphene.NonNull(ReadingRow), required=True, description="Aligned rows.")

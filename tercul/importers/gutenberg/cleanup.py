@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 
 from ..bundle_model import BundleError
+from ...texts.cleaning import strip_control
 from .common import norm_cmp
 
 
@@ -36,7 +37,8 @@ def split_raw(raw: str) -> list[str]:
     if raw.startswith("\ufeff"):
         raw = raw[1:]
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
-    return [ln.expandtabs(8).rstrip() for ln in raw.split("\n")]
+    # a DOS end-of-file byte or a form feed is no part of a line (see texts.cleaning)
+    return [strip_control(ln.expandtabs(8)).rstrip() for ln in raw.split("\n")]
 
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")

@@ -8,7 +8,7 @@ parse the request and render what these functions return.
 - :mod:`.authors`: the A to Z of authors and an author's page;
 - :mod:`.home`: the home page;
 - :mod:`.work_page`, :mod:`.translation_page`: a work's page, one translation alone;
-- :mod:`.reader`: the rows of one part of a text beside up to two translations;
+- :mod:`.reader`: the rows of one part of a text beside up to three translations;
 - :mod:`.cards`: work cards for any list; :mod:`.pagination`, :mod:`.display`: shared pieces;
 - :mod:`.page_cache`: cached counts and facets, and the names that forget them.
 """
@@ -18,7 +18,7 @@ from .authors import AuthorCard, AuthorPage, AuthorsResult, author_page, browse_
 from .browse import (DEFAULT_SORT, SORTS, ActiveFilter, BrowseFilters, BrowseResult, Facets, browse_facets,
                      browse_works, clean_browse_args, find_works)
 from .cards import WorkCard
-from .display import century_label, century_of, format_dates, text_direction
+from .display import century_label, century_of, format_dates, language_choices, text_direction
 from .home import HomePage, RecentTranslation, home_page
 from .page_cache import (COUNT_TTL, FACETS_TTL, invalidate_library, invalidate_work, library_generation,
                          library_version)
@@ -35,6 +35,6 @@ __all__ = [
     "WorkPage", "WorkStamp",
     "author_page", "browse_authors", "browse_facets", "browse_works", "century_label", "century_of",
     "choose_columns", "clean_browse_args", "find_works", "format_dates", "home_page", "invalidate_library",
-    "invalidate_work", "library_generation", "library_version", "line_anchor", "page_size", "parse_page",
+    "invalidate_work", "language_choices", "library_generation", "library_version", "line_anchor", "page_size", "parse_page",
     "text_direction", "translation_page", "work_page", "work_stamp",
 ]

@@ -12,8 +12,9 @@ from .. import analysis
 from ..errors import Invalid
 from ..languages import language_name, normalize_language
 from .cards import WorkCard, work_cards
-from .display import century_label, century_of, century_years
-from .page_cache import COUNT_TTL, FACETS_TTL, cached, library_version
+from .facets import Facets, browse_facets, filtered_facets
+from .display import century_label, century_years
+from .page_cache import COUNT_TTL, cached, library_version
 from .pagination import Pagination, page_size
 
 SORTS = {
@@ -118,23 +119,6 @@ def clean_browse_args(args: Mapping[str, str]) -> tuple[BrowseFilters, list[str]
 
 
 @dataclass
-class Facets:
-    """Choices for the browse filters, with how many works each would show (library-wide)."""
-
-    languages: list[tuple[str, int]]
-    translated_into: list[tuple[str, int]]
-    forms: list[tuple[str, int]]
-    genres: list[tuple[str, str, int]]  # slug, name, works
-    tags: list[tuple[str, str, int]]
-    periods: list[tuple[str, int]]
-    centuries: list[tuple[int, int]]
-    features: list[tuple[str, str, int]]  # form features found by the analysers: value, label, works
-    works: int
-    translations: int
-    authors: int
-
-
-@dataclass
 class ActiveFilter:
     name: str  # query argument
     label: str  # "Language: German"
@@ -152,52 +136,6 @@ class BrowseResult:
     author_name: str | None = None
     genre_name: str | None = None
     tag_name: str | None = None
-
-
-def browse_facets(session: Session) -> Facets:
-    """Library-wide choices and counts for the filters (cached for :data:`FACETS_TTL`)."""
-    return cached("facets", FACETS_TTL, lambda: _build_facets(session), pinned=True)
-
-
-def _build_facets(session: Session) -> Facets:
-    top = Work.parent_id.is_(None)
-    languages = [(lang, n) for lang, n in session.execute(
-        select(Work.language, func.count()).where(top).group_by(Work.language))]
-    languages.sort(key=lambda kv: (-kv[1], kv[0]))
-    owner = func.coalesce(Work.parent_id, Work.id)
-    translated = [(lang, n) for lang, n in session.execute(
-        select(Translation.language, func.count(func.distinct(owner)))
-        .join(Work, Work.id == Translation.work_id)
-        .where(Translation.status == "published").group_by(Translation.language))]
-    translated.sort(key=lambda kv: (-kv[1], kv[0]))
-    forms = [(f, n) for f, n in session.execute(
-        select(Work.form, func.count()).where(top).group_by(Work.form).order_by(Work.form))]
-
-    def terms(model, table):
-        n = func.count().label("n")
-        return [(slug, name, count) for slug, name, count in session.execute(
-            select(model.slug, model.name, n).join(table, table.c[f"{model.__tablename__[:-1]}_id"] == model.id)
-            .join(Work, Work.id == table.c.work_id).where(top)
-            .group_by(model.id, model.slug, model.name).order_by(n.desc(), model.name).limit(60))]
-
-    periods = [(p, n) for p, n in session.execute(
-        select(Work.period, func.count()).where(top, Work.period.is_not(None)).group_by(Work.period))]
-    periods.sort(key=lambda kv: (-kv[1], kv[0]))
-    by_century: dict[int, int] = {}
-    for year, n in session.execute(select(Work.date_from, func.count())
-                                   .where(top, Work.date_from.is_not(None)).group_by(Work.date_from)):
-        c = century_of(year)
-        by_century[c] = by_century.get(c, 0) + n
-    totals = session.execute(select(
-        select(func.count()).select_from(Work).where(top).scalar_subquery(),
-        select(func.count()).select_from(Translation).where(Translation.status == "published").scalar_subquery(),
-        select(func.count()).select_from(Author).scalar_subquery(),
-    )).one()
-    return Facets(languages=languages, translated_into=translated, forms=forms,
-                  genres=terms(Genre, work_genres), tags=terms(Tag, work_tags), periods=periods,
-                  centuries=sorted(by_century.items()), features=analysis.feature_counts(session),
-                  works=totals[0], translations=totals[1],
-                  authors=totals[2])
 
 
 _ORDER = {
@@ -264,7 +202,14 @@ def browse_works(session: Session, filters: BrowseFilters, *, page: int = 1, per
             .where(*conditions).order_by(*_ORDER[filters.sort]())
             .limit(per_page).offset(pagination.offset)).all()
         cards = work_cards(session, rows)
-    facets = browse_facets(session)
+    if filters.active:
+        # each filter's choices counted with the other filters applied (Milton: no "Drama 3"
+        # that leads to "No works match")
+        facets = cached(f"facets:{version}:{sorted(filters.args(sort=DEFAULT_SORT).items())}", COUNT_TTL,
+                        lambda: filtered_facets(session, lambda dim: _browse_conditions(
+                            replace(filters, **{dim: None}), {k: v for k, v in ids.items() if k != dim})))
+    else:
+        facets = browse_facets(session)
     return BrowseResult(filters=filters, notices=notices, works=cards, pagination=pagination, facets=facets,
                         active=_active_filters(filters, names), author_name=names["author"],
                         genre_name=names["genre"], tag_name=names["tag"])

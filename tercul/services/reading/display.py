@@ -52,3 +52,18 @@ def incipit(text: str | None, limit: int = 90) -> str | None:
         return None
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def language_choices(counts: list[tuple[str, int]], name=None) -> list[tuple[str, str, int]]:
+    """(code, label, works) for a language filter: two codes that would read the same
+    ("English" for ``en`` and ``EN``-like variants, or a code without a name) get the
+    code after the name, so that no two entries look alike."""
+    from ..languages import language_name
+
+    name = name or language_name
+    labels = [(code, name(code), n) for code, n in counts]
+    seen: dict[str, int] = {}
+    for _code, label, _n in labels:
+        seen[label.casefold()] = seen.get(label.casefold(), 0) + 1
+    return [(code, f"{label} ({code})" if seen[label.casefold()] > 1 and label != code else label, n)
+            for code, label, n in labels]

@@ -1,6 +1,6 @@
 """The parallel reading view: the rows of one part of a text beside its translations.
 
-It aligns an original with up to two translations (see ``DESIGN.md``): explicit
+It aligns an original with up to three translations (see ``DESIGN.md``): explicit
 :class:`~tercul.models.AlignmentLink` rows first, then equal keys, then the nearest
 division both texts share, and it says when it had to fall back. Long texts are read
 one *part* at a time (an act, a scene, a chapter: divisions of at most about 300
@@ -17,9 +17,11 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ...models import AlignmentLink, TextDivision, TextLine, TextRevision, Translation, User, Work
+from ...texts.addresses import citable_chain, line_addresses
 from ...texts.alignment import DivisionRow, LineRow, anchor_key
 from ...texts.parts import Part, find_part, plan_parts
 from ...texts.rows import ReaderColumn, ReaderView, TextSource, build_rows
+from .addresses import numbered_before
 from .display import text_direction
 
 
@@ -141,12 +143,27 @@ def reader_view(session: Session, work: Work, translations: list[TranslationInfo
     columns_by_position = [None] * len(order)
     for text_index, pos in display.items():
         columns_by_position[pos] = original.column if text_index == 0 else sources[text_index - 1].column
+    addresses = line_addresses(original.lines, original.divisions, work.form,
+                               _number_offsets(session, original, current) if len(parts) > 1 else None)
     rows, notes = build_rows(original, sources, [display[i] for i in range(len(order))],
-                             all_numbers=work.form == "prose")
+                             all_numbers=work.form == "prose", addresses=addresses)
     return ReaderView(columns=columns_by_position, rows=rows, notes=notes, parts=parts, part=current,
                       prev_part=parts[index - 1] if index > 0 else None,
                       next_part=parts[index + 1] if index + 1 < len(parts) else None,
                       selected=chosen, swap=swap, form=work.form, line_count=total)
+
+
+def _number_offsets(session: Session, original: TextSource, part: Part) -> dict[str | None, int]:
+    """Numbered lines before ``part`` in the numbered divisions it starts inside (one query, or none)."""
+    if not original.lines:
+        return {}
+    chain = citable_chain(original.divisions, original.lines[0].division_key)
+    # the first line's innermost numbered division (or the whole text) may start before the part
+    start, name = (chain[-1].first_line, chain[-1].key) if chain else (0, "")
+    if start >= part.first_line:
+        return {}
+    spans = {name: (start, part.first_line)}
+    return {key or None: n for key, n in numbered_before(session, original.revision_id, spans).items()}
 
 
 def line_position(session: Session, revision_id: int, key: str) -> int | None:

@@ -16,7 +16,7 @@ from .page_cache import stamp_key
 from .pagination import Pagination, page_size
 from .reader import TranslationInfo, published_translations, reader_view
 
-MAX_TRANSLATION_COLUMNS = 2
+MAX_TRANSLATION_COLUMNS = 3  # four texts side by side on wide screens
 
 
 @dataclass
@@ -99,7 +99,7 @@ def choose_columns(requested: Sequence[str] | None, available: Sequence[Translat
 
     ``requested`` None means the reader did not say: one translation is chosen, in the
     reader's preferred languages if there is one, else the first. An empty list means
-    the original alone. Unknown keys are explained; at most two translations are shown.
+    the original alone. Unknown keys are explained; at most three translations are shown.
     """
     keys = {t.key: t for t in available}
     notices: list[str] = []
