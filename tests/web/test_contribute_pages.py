@@ -92,6 +92,8 @@ def test_submitting_a_translation(client, session, ana, work):
     assert c.status == "pending" and c.revisions[0].body == GERMAN + "\n<script>alert(1)</script>"
     html = text(client.get(response.location))
     assert "your contribution is with the reviewers" in html and "Waiting for review" in html
+    # shown, and announced, once (the layout used to repeat base.html's messages)
+    assert html.count("your contribution is with the reviewers") == 1 and html.count('role="status"') == 1
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
     assert "First try." in html and "Stanza 3 has no counterpart in the original." in html
 
