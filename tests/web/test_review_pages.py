@@ -251,5 +251,5 @@ def test_original_history_and_out_of_date_translations(client, session, people):
     assert "possibly out of date" in html and "made from revision 1 of the original" in html
     assert f"/works/{work.slug}/compare?from=1&amp;to=2" in html
     compare = text(client.get(f"/works/{work.slug}/compare?from=1&to=2"))
-    assert "<ins>new first</ins>" in compare and "1 line changed" in compare
+    assert "<ins>A new first</ins>" in compare and "1 line changed" in compare
     assert "Revision 2" in text(client.get(f"/works/{work.slug}/history"))
