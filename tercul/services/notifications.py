@@ -109,6 +109,17 @@ def _short(title: str, limit: int = 120) -> str:
     return title if len(title) <= limit else title[:limit - 1] + "…"
 
 
+def line_commented(session: Session, contribution: Contribution, author: User, line_key: str,
+                   thread_id: int) -> None:
+    """Tell the contributor a reviewer opened a thread on one of their lines (a notice)."""
+    if contribution.contributor_id is None or contribution.contributor_id == author.id:
+        return
+    link = _link("contribute.detail", contribution_id=contribution.id)
+    notify(session, contribution.contributor_id, "line_comment",
+           f"{author.display_name} commented on line {line_key} of “{_short(contribution.title)}”.",
+           f"{link}#thread-{thread_id}" if link else None)
+
+
 def _link(endpoint: str, external: bool = False, **values) -> str | None:
     """A URL for a notice or a mail; None where no URL can be built (a CLI without SERVER_NAME)."""
     try:
