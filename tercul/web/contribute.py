@@ -17,7 +17,7 @@ from ..services import accounts, contributions, notifications
 from ..services.errors import Conflict, DomainError, Invalid, NotFound
 from ..services.reading import lookups
 from ..texts.validation import decode_upload
-from .contribution_forms import FORMS_BY_KIND, ActionForm, ContributionForm
+from .contribution_forms import FORMS_BY_KIND, ActionForm, ContributionForm, LineCommentForm
 from .htmx import wants_fragment
 from .responses import fail, require_valid, see_other
 
@@ -288,7 +288,8 @@ def detail(contribution_id: int):
         if notifications.mark_read(db.session, user.id, link=url_for("contribute.detail",
                                                                       contribution_id=contribution_id)):
             db.session.commit()
-    return render_template("contribute/detail.html", view=view, c=view.contribution, action_form=ActionForm())
+    return render_template("contribute/detail.html", view=view, c=view.contribution, action_form=ActionForm(),
+                           comment_form=LineCommentForm())
 
 
 @bp.route("/contribute/<int:contribution_id>/revise", methods=["GET", "POST"])

@@ -41,6 +41,20 @@ class ContributionView:
     author: Author | None = None
     threads: list[LineThread] = field(default_factory=list)  # comments on single lines
     can_discuss: bool = False  # the actor may comment on lines now
+    line_keys: set[str] = field(default_factory=set)  # the keys of the latest revision's lines
+
+    @property
+    def orphan_threads(self) -> list[LineThread]:
+        """Threads on lines the latest revision no longer has."""
+        return [t for t in self.threads if t.line_key not in self.line_keys]
+
+    @property
+    def threads_by_line(self) -> dict[str, list[LineThread]]:
+        """The line comment threads by the key of their line."""
+        by_line: dict[str, list[LineThread]] = {}
+        for thread in self.threads:
+            by_line.setdefault(thread.line_key, []).append(thread)
+        return by_line
 
     @property
     def unit(self) -> str:
@@ -61,12 +75,14 @@ def contribution_view(session: Session, actor: User | None, contribution_id: int
     model = base if c.kind == "edit_translation" else original
     aligned, warnings, edit_diff, parse_error = None, [], None, None
     lines = blocks = 0
+    keys: set[str] = set()
     try:
         text = parse_submission(revision.body, form, model)
     except Invalid as error:
         text, parse_error = None, error.message
     if text is not None:
-        lines, blocks = sum(1 for _ in text.iter_lines()), len(leaf_divisions(text))
+        keys = {line.key for line in text.iter_lines()}
+        lines, blocks = len(keys), len(leaf_divisions(text))
         if original is not None:
             warnings = compare_structure(original, text, form)
         links = load_alignment(session, c.base_revision_id) if c.kind == "edit_translation" and c.base_revision_id \
@@ -84,7 +100,7 @@ def contribution_view(session: Session, actor: User | None, contribution_id: int
                           and translation.current_revision_id != c.base_revision_id),
         parse_error=parse_error, actions=allowed_actions(actor, c), line_count=lines, block_count=blocks,
         author=session.get(Author, c.details["author_id"]) if c.kind == "new_work" and c.details.get("author_id")
-        else None, threads=threads_of(session, c), can_discuss=may_discuss(actor, c))
+        else None, threads=threads_of(session, c), can_discuss=may_discuss(actor, c), line_keys=keys)
 
 
 def _since_review(c: Contribution, form: str, model: Text | None) -> tuple[SegmentDiff | None, int | None]:
