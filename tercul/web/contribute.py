@@ -87,7 +87,13 @@ def _action() -> str:
     return action if action in ("preview", "draft", "submit") else "submit"
 
 
-def _form_page(kind: str, form, *, work=None, translation=None, contribution=None, preview=None, status=200):
+def _confirmed() -> bool:
+    """The contributor saw the text's structure warnings and submits it anyway."""
+    return request.form.get("action") == "submit_anyway"
+
+
+def _form_page(kind: str, form, *, work=None, translation=None, contribution=None, preview=None, status=200,
+               confirm=False):
     original_view = None
     if preview is None and (form.text.data or "").strip():
         try:  # what is in the box already (an edit, a revision, a form sent back) is previewed at once
@@ -103,23 +109,30 @@ def _form_page(kind: str, form, *, work=None, translation=None, contribution=Non
     return render_template(
         "contribute/form.html", kind=kind, form=form, work=work, translation=translation,
         contribution=contribution, preview=preview, original_view=original_view, languages=SUGGESTED_LANGUAGES,
-        text_limit=contributions.text_limit()), status
+        text_limit=contributions.text_limit(), confirm=confirm), status
 
 
-def _handle(form, kind: str, propose, *, work=None, translation=None, contribution=None):
-    """The common flow of the proposal forms: preview, save a draft, or submit."""
-    preview = None
+def _handle(form, kind: str, propose, *, work=None, translation=None, contribution=None, page=None,
+            text_of=None):
+    """The common flow of the proposal forms: preview, save a draft, or submit.
+
+    A text with structure warnings is submitted only once confirmed: the page comes back
+    with the warnings and a "Submit anyway" button (``action=submit_anyway``). ``page(preview,
+    status, confirm)`` renders another page than the paste form (the line-by-line
+    editor), ``text_of(form)`` reads its text."""
+    preview, confirm = None, False
     if form.validate_on_submit():
         action = _action()
         try:
-            text = _typed_text(form)
-            if action == "preview":
+            text = (text_of or _typed_text)(form)
+            if action == "preview" or (action == "submit" and not _confirmed()):
                 preview = contributions.preview(
                     db.session, acting_user(), kind=kind, text=text, work_id=work.id if work else None,
                     translation_id=translation.id if translation else None,
                     form=form.form.data if kind == "new_work" else None,
                     language=form.language.data if "language" in form._fields else None)
-            else:
+                confirm = action == "submit" and bool(preview.warnings)
+            if action != "preview" and not confirm:
                 result = propose(text, submit=action == "submit")
                 db.session.commit()
                 if action == "draft":
@@ -138,8 +151,11 @@ def _handle(form, kind: str, propose, *, work=None, translation=None, contributi
             return fail(error)
     elif request.method == "POST" and not form.errors:
         form.form_errors.append("The form could not be read. Reload the page and try again.")
+    status = 422 if form.errors or form.form_errors else 200
+    if page is not None:
+        return page(preview, status, confirm)
     return _form_page(kind, form, work=work, translation=translation, contribution=contribution, preview=preview,
-                      status=422 if form.errors or form.form_errors else 200)
+                      status=status, confirm=confirm)
 
 
 # --- my contributions ------------------------------------------------------------------------

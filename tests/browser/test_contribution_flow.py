@@ -105,6 +105,11 @@ def test_a_translation_from_draft_to_the_work_page(cast, open_as, live_server):
     assert "und zündet still das Licht" in row.locator(".c-t").inner_text()
     screenshot(ana, "contribute-preview")
     ana.get_by_role("button", name="Submit for review").click()
+    # the missing stanza: a confirmation first, with the warnings
+    confirm = ana.locator("#confirm")
+    confirm.wait_for()
+    assert "The original has 2 stanzas; this text has 1." in confirm.inner_text()
+    ana.get_by_role("button", name="Submit anyway").click()
     ana.wait_for_url(re.compile(r"/contribute/\d+$"))
     contribution_url = ana.url
     assert ana.locator(".c-head .c-status").text_content() == "Waiting for review"
@@ -176,6 +181,7 @@ def test_a_contributor_cannot_approve_their_own_submission(cast, open_as):
     reviewer.get_by_label("Title of the translation").fill("Le Falotier")
     reviewer.get_by_label("Text", exact=True).fill("Au soir\net puis\nla mer\n\nAu matin\net puis\nles marches")
     reviewer.get_by_role("button", name="Submit for review").click()
+    reviewer.get_by_role("button", name="Submit anyway").click()  # its first stanza is a line short
     reviewer.wait_for_url(re.compile(r"/contribute/\d+$"))
     contribution_id = reviewer.url.rsplit("/", 1)[1]
     reviewer.goto(f"/review/{contribution_id}")

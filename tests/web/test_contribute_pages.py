@@ -85,7 +85,14 @@ def test_the_htmx_preview_is_a_fragment(client, ana, work):
 
 def test_submitting_a_translation(client, session, ana, work):
     login(client, ana)
+    # the text has a third stanza the original has not: submitting asks for a confirmation first
     response = translate(client, work, text=GERMAN + "\n<script>alert(1)</script>", note="First try.")
+    html = text(response)
+    assert response.status_code == 200 and session.scalar(select(Contribution.id)) is None
+    assert "Submit with 2 structure warnings?" in html and 'value="submit_anyway"' in html
+    assert "Stanza 3 has no counterpart in the original." in html
+    response = translate(client, work, text=GERMAN + "\n<script>alert(1)</script>", note="First try.",
+                         action="submit_anyway")
     assert response.status_code == 303
     c = session.scalar(select(Contribution))
     assert response.location.endswith(f"/contribute/{c.id}")
@@ -199,7 +206,7 @@ def test_a_stale_revision_is_refused(client, session, ana, work):
     login(client, ana)
     response = post(client, f"/contribute/{c.id}/revise", {
         "language": "de", "title": "Die Glocke", "translator": "self", "text": GERMAN + "zehn",
-        "action": "submit", "expected_status": "pending", "expected_revision": "1"})
+        "action": "submit_anyway", "expected_status": "pending", "expected_revision": "1"})
     assert response.status_code == 422 and "Revision 2 was sent after you opened this page" in text(response)
     assert "zehn" in text(response)
 
