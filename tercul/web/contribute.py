@@ -18,6 +18,7 @@ from ..services.errors import Conflict, DomainError, Invalid, NotFound
 from ..services.reading import lookups
 from ..texts.validation import decode_upload
 from .contribution_forms import FORMS_BY_KIND, ActionForm, ContributionForm, LineCommentForm
+from . import line_editor
 from .htmx import wants_fragment
 from .responses import fail, require_valid, see_other
 
@@ -112,7 +113,7 @@ def _form_page(kind: str, form, *, work=None, translation=None, contribution=Non
         text_limit=contributions.text_limit(), confirm=confirm), status
 
 
-def _handle(form, kind: str, propose, *, work=None, translation=None, contribution=None, page=None,
+def handle_proposal(form, kind: str, propose, *, work=None, translation=None, contribution=None, page=None,
             text_of=None):
     """The common flow of the proposal forms: preview, save a draft, or submit.
 
@@ -210,7 +211,9 @@ def translate(slug: str):
             translator=form.translator.data, translator_name=form.translator_name.data, source=form.source.data,
             licence=form.licence.data, note=form.note.data, submit=submit)
 
-    return _handle(form, "new_translation", propose, work=work)
+    if line_editor.requested():
+        return line_editor.handle(form, propose, work=work, languages=SUGGESTED_LANGUAGES)
+    return handle_proposal(form, "new_translation", propose, work=work)
 
 
 @bp.route("/contribute/works/<slug>/translations/<key>/edit", methods=["GET", "POST"])
@@ -233,7 +236,7 @@ def edit_translation(slug: str, key: str):
         return contributions.propose_edit(db.session, acting_user(), translation.id, text=text,
                                           title=form.title.data, note=form.note.data, submit=submit)
 
-    return _handle(form, "edit_translation", propose, work=translation.work, translation=translation)
+    return handle_proposal(form, "edit_translation", propose, work=translation.work, translation=translation)
 
 
 @bp.route("/contribute/works/new", methods=["GET", "POST"])
@@ -253,7 +256,7 @@ def new_work():
             date_from=form.date_from.data, date_to=form.date_to.data, source=form.source.data,
             licence=form.licence.data, note=form.note.data, submit=submit)
 
-    return _handle(form, "new_work", propose)
+    return handle_proposal(form, "new_work", propose)
 
 
 @bp.get("/contribute/authors")
@@ -338,7 +341,9 @@ def revise(contribution_id: int):
             db.session, user, c.id, text=text, comment=form.note.data, submit=submit or c.status != "draft",
             **form.expected(), **changes)
 
-    return _handle(form, c.kind, propose, work=work, translation=translation, contribution=c)
+    if c.kind == "new_translation" and line_editor.requested():
+        return line_editor.handle(form, propose, work=work, contribution=c, languages=SUGGESTED_LANGUAGES)
+    return handle_proposal(form, c.kind, propose, work=work, translation=translation, contribution=c)
 
 
 def _fill(form: ContributionForm, c: Contribution) -> None:
