@@ -1,7 +1,7 @@
 """Reviewing: the queue, the review page, decisions and bulk approval."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 
 from ..extensions import db
 from ..security import acting_user
@@ -18,6 +18,21 @@ DECISION_MESSAGES = {
     "request_changes": "Sent back to the contributor with your comment.",
     "reject": "Declined. The contributor has your comment.",
 }
+
+
+# contribution id -> the revision number this reviewer opened on its review page (bulk
+# approval approves only those, unless confirmed), kept in the session, latest last
+_OPENED, _OPENED_MAX = "review_opened", 200
+
+
+def _remember_opened(contribution_id: int, revision_number: int) -> None:
+    opened = {k: v for k, v in session.get(_OPENED, {}).items() if k != str(contribution_id)}
+    opened[str(contribution_id)] = revision_number
+    session[_OPENED] = dict(list(opened.items())[-_OPENED_MAX:])
+
+
+def _opened() -> dict[int, int]:
+    return {int(k): v for k, v in session.get(_OPENED, {}).items() if k.isdigit() and isinstance(v, int)}
 
 
 def _page() -> int:
@@ -38,7 +53,7 @@ def queue():
         return fail(error)
     result.notices = notices
     return render_page("review/queue.html", "review/_queue.html", queue=result, bulk_form=BulkApproveForm(),
-                       kinds=contributions.KIND_LABELS, ages=contributions.AGES)
+                       kinds=contributions.KIND_LABELS, ages=contributions.AGES, opened=_opened())
 
 
 @bp.get("/review/<int:contribution_id>")
@@ -54,6 +69,8 @@ def _review_page(contribution_id: int, form: DecisionForm, status: int = 200):
     except DomainError as error:
         return fail(error)
     c = view.contribution
+    if request.method == "GET" and "approve" in view.actions:
+        _remember_opened(c.id, c.revision_number)
     if request.method == "GET" or not form.expected_status.data:
         form.expected_status.data = c.status
         form.expected_revision.data = str(c.revision_number)
@@ -98,7 +115,9 @@ def bulk_approve():
             revision = request.form.get(f"revision-{raw}", "")
             items.append((int(raw), int(revision) if revision.isdigit() else None))
     try:
-        outcomes = contributions.bulk_approve(db.session, acting_user(), items, comment=form.comment.data)
+        outcomes = contributions.bulk_approve(db.session, acting_user(), items, comment=form.comment.data,
+                                              opened=_opened(),
+                                              unopened_confirmed=request.form.get("unopened_confirmed") == "1")
     except Invalid as error:
         db.session.rollback()
         flash(error.message, "error")
