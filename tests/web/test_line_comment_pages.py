@@ -71,3 +71,11 @@ def test_others_cannot_comment(client, session, people, c):
     login(client, UserFactory(role="contributor"))
     assert post(client, f"/contributions/{c.id}/line-comments", {"line_key": "1.1", "body": "Hm"}).status_code == 404
     assert 'id="line-comment"' not in text(client.get(f"/contribute/{c.id}"))
+
+
+def test_the_review_page_documents_its_keyboard_shortcuts(client, people, c):
+    login(client, people.ben)
+    html = text(client.get(f"/review/{c.id}"))
+    assert 'id="shortcuts"' in html and "<kbd>j</kbd> / <kbd>k</kbd>: next / previous line" in html
+    assert "<kbd>c</kbd>: comment on the current line" in html and "<kbd>a</kbd>: go to" in html
+    assert "/static/js/review-keys.js" in html
