@@ -1,7 +1,9 @@
 /* The line-by-line editor (templates/contribute/lines.html). The page works without it:
    this adds the keyboard (Enter / Shift+Enter between lines, Ctrl+Enter saves now), the
    count of lines translated, and autosave of the draft (a POST with action=autosave,
-   answered in JSON; the first one creates the draft, and the page then continues it). */
+   answered in JSON; the first one creates the draft, and the page then continues it).
+   A revision under review is not saved on the server until sent: it is kept in this
+   browser meanwhile, and offered back ("Restore") if the page is opened again. */
 (function () {
   "use strict";
 
@@ -80,6 +82,47 @@
       if (!autosave) return;
       window.clearTimeout(timer);
       timer = window.setTimeout(function () { save(false); }, SAVE_AFTER_MS);
+    }
+
+    // a revision under review is not saved on its own: what is typed is kept in this
+    // browser until it is sent, and offered back if the page is opened again
+    var keep = autosave ? null : "tercul:lines:" + window.location.pathname;
+
+    function typedValues() {
+      var values = {};
+      inputs.forEach(function (input) { values[input.name] = input.value; });
+      return values;
+    }
+
+    function offerKept() {
+      var kept = null;
+      try { kept = JSON.parse(window.localStorage.getItem(keep) || "null"); } catch (e) { kept = null; }
+      if (!kept || !kept.values) return;
+      var current = typedValues();
+      var differs = Object.keys(kept.values).some(function (name) { return kept.values[name] !== current[name]; });
+      if (!differs) return;
+      var box = document.getElementById("kept-lines");
+      if (!box) return;
+      box.querySelector("[data-kept-when]").textContent = new Date(kept.at).toLocaleString();
+      box.hidden = false;
+      box.querySelector("[data-restore]").addEventListener("click", function () {
+        inputs.forEach(function (input) { if (input.name in kept.values) input.value = kept.values[input.name]; });
+        box.hidden = true;
+        count();
+        say("The lines you typed earlier are back.", true);
+      });
+      box.querySelector("[data-discard]").addEventListener("click", function () {
+        window.localStorage.removeItem(keep);
+        box.hidden = true;
+      });
+    }
+
+    if (keep) {
+      offerKept();
+      form.addEventListener("input", function () {
+        try { window.localStorage.setItem(keep, JSON.stringify({ at: Date.now(), values: typedValues() })); } catch (e) { /* full */ }
+      });
+      form.addEventListener("submit", function () { window.localStorage.removeItem(keep); });
     }
 
     form.addEventListener("keydown", function (event) {

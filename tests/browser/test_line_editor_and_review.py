@@ -99,5 +99,16 @@ def test_commenting_on_a_line_in_review(cast, open_as):  # noqa: F811
     thread.get_by_role("button", name="Reply").click()
     ana.locator(".c-thread", has_text="et seul allume").get_by_role("button", name="Resolve").click()
     assert "resolved" in ana.locator(".c-thread").inner_text()
+
+    # a revision under review is kept in the browser until sent, and offered back
+    ana.goto(f"/contribute/{contribution_id}/revise?editor=lines")
+    ana.wait_for_load_state("networkidle")
+    line = ana.get_by_label("and lights the lamp alone")
+    line.focus()
+    ana.keyboard.press("End")
+    ana.keyboard.type(", à la fin")
+    ana.reload()
+    ana.get_by_role("button", name="Restore them").click()
+    assert ana.get_by_label("and lights the lamp alone").input_value() == "  et allume seul, à la fin"
     assert ana.console_errors == [] and ben.console_errors == []
 
