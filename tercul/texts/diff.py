@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -108,18 +109,36 @@ def diff_texts(old: Text | None, new: Text) -> TextDiff:
     b = list(new.iter_lines())
     rows: list[DiffRow] = []
     matcher = SequenceMatcher(a=[line.text for line in a], b=[line.text for line in b], autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    opcodes = matcher.get_opcodes()
+    # lines that left one place and arrived in another, word for word: kept out of the
+    # pairing of rewritten lines, so that they show as moved
+    gone = Counter(x.text for op, i1, i2, _, _ in opcodes if op != "equal" for x in a[i1:i2] if x.text.strip())
+    came = Counter(y.text for op, _, _, j1, j2 in opcodes if op != "equal" for y in b[j1:j2] if y.text.strip())
+    moved_old, moved_new = gone & came, came & gone
+    for op, i1, i2, j1, j2 in opcodes:
         if op == "equal":
             rows.extend(DiffRow(y.key, "same", x.text, y.text, old_key=x.key) for x, y in zip(a[i1:i2], b[j1:j2]))
         else:
-            rows.extend(_replaced(a[i1:i2], b[j1:j2]))
+            rows.extend(_replaced(a[i1:i2], b[j1:j2], moved_old, moved_new))
     return TextDiff(_with_moves(rows))
 
 
-def _replaced(olds: list, news: list) -> list[DiffRow]:
-    """Rows for a block of old lines replaced by new ones: as many lines, each one changed;
-    otherwise the most alike pairs (in order) are changed lines, the others removed or added."""
-    pairs = _alike_pairs(olds, news)
+def _take(counter: Counter, text: str) -> bool:
+    if counter[text] > 0:
+        counter[text] -= 1
+        return True
+    return False
+
+
+def _replaced(olds: list, news: list, moved_old: Counter, moved_new: Counter) -> list[DiffRow]:
+    """Rows for a block of old lines replaced by new ones. Lines moved elsewhere (or from
+    elsewhere) are removed or added here (and become "moved"); of the others, as many
+    old as new lines are each changed, otherwise the most alike pairs (in order) are
+    changed lines and the rest removed or added."""
+    free_old = [i for i, x in enumerate(olds) if not _take(moved_old, x.text)]
+    free_new = [j for j, y in enumerate(news) if not _take(moved_new, y.text)]
+    pairs = [(free_old[i], free_new[j]) for i, j in _alike_pairs([olds[i] for i in free_old],
+                                                                 [news[j] for j in free_new])]
     rows: list[DiffRow] = []
     i = j = 0
     for pi, pj in [*pairs, (len(olds), len(news))]:

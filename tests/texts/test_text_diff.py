@@ -98,3 +98,11 @@ def test_spaces_between_changed_words_join_the_change():
         ("same", "the "), ("removed", "grey old"), ("added", "red new"), ("same", " stone")]
     assert word_pieces("same", "same") == [("same", "same")]
     assert word_pieces("", "new words") == [("added", "new words")]
+
+
+def test_lines_swapped_in_place_are_moved_not_changed():
+    old = ["the first line here", "a middle line", "another middle", "the last line there"]
+    new = [old[3], old[1], old[2], old[0]]
+    rows = diff_texts(poem(old), poem(new)).rows
+    assert [(r.status, r.old_key, r.key) for r in rows] == [
+        ("moved", "1.4", "1.1"), ("same", "1.2", "1.2"), ("same", "1.3", "1.3"), ("moved", "1.1", "1.4")]
