@@ -37,6 +37,8 @@ def test_a_reviewer_opens_a_thread_the_contributor_answers_and_resolves(session,
     assert "Ben commented on line 1.2" in notice.message and notice.link.endswith(f"#thread-{first.id}")
     reply = svc.comment_on_line(session, people.ana, c.id, body="No: German lower-cases it.", thread_id=first.id)
     assert reply.line_key == "1.2" and reply.thread_id == first.id
+    answered = session.scalar(select(Notification).where(Notification.user_id == people.ben.id))
+    assert answered.message.startswith("Ana answered on line 1.2") and f"/review/{c.id}#thread-" in answered.link
     svc.comment_on_line(session, people.cat, c.id, line_key="2.1", body="Good.")
     threads = svc.line_threads(session, people.ana, c.id)
     assert [(t.line_key, [x.body for x in t.comments], t.resolved) for t in threads] == [

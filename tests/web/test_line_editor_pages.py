@@ -1,6 +1,8 @@
 """The line-by-line editor: inputs beside the original's lines, autosaved drafts, the per-line check."""
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from contribution_helpers import csrf, login, page_client, post, text
 from factories import UserFactory, make_work
@@ -107,3 +109,13 @@ def test_the_live_check_of_one_line(client, ana, work):
     assert text(client.post(check, data={"key": "1.1", "line-1.1": "eins zwei drei"}, headers=token)).strip() == ""
     assert client.post(check, data={"key": "9.9", "line-9.9": "x"}, headers=token).status_code == 404
     assert client.post(check, data={"key": "1.1"}).status_code == 400  # no CSRF token
+
+
+def test_a_long_work_goes_to_the_paste_form(client, ana, work, monkeypatch):
+    # the module (the package re-exports a function of the same name)
+    monkeypatch.setattr(importlib.import_module("tercul.services.contributions.line_editor"),
+                        "LINE_EDITOR_MAX_LINES", 3)
+    login(client, ana)
+    response = client.get(f"/contribute/works/{work.slug}/translate?editor=lines")
+    assert response.status_code == 303 and response.location.endswith(f"/contribute/works/{work.slug}/translate")
+    assert "more than 3 lines: translate it with the paste or upload form" in text(client.get(response.location))

@@ -3,8 +3,8 @@
 A thread is anchored on a line's key in the submission (``1.3``), so it stays on its
 line when a later revision keeps the line. Reviewers (not on their own contribution)
 and the contributor write in threads while the contribution is under review; either
-may resolve a thread or open it again. The contributor is told of a reviewer's new
-thread by a notice; the threads are on the contribution's page, for both.
+may resolve a thread or open it again. A notice tells the contributor of a reviewer's
+comment or reply, and a thread's first author of the contributor's answer.
 """
 from __future__ import annotations
 
@@ -101,6 +101,8 @@ def comment_on_line(session: Session, actor: User | None, contribution_id: int, 
     session.flush()
     if thread_id is None:
         notifications.line_commented(session, c, actor, line_key, comment.id)
+    else:
+        notifications.line_commented(session, c, actor, line_key, thread_id, thread_author_id=first.author_id)
     return comment
 
 
