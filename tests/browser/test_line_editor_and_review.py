@@ -40,7 +40,8 @@ def test_translating_line_by_line_with_the_keyboard_only(cast, open_as):  # noqa
     ana.keyboard.press("Shift+Enter")
     assert focused(ana) == "ln-1-3"
     ana.keyboard.press("Tab")
-    ana.keyboard.type("Am Morgen löscht er Glas um Glas, und dann noch einmal, und noch einmal, und noch einmal ganz, bis der Tag kommt und die Möwen schreien")
+    ana.keyboard.type("Am Morgen löscht er Glas um Glas, und dann noch einmal, und noch einmal, "
+                      "und noch einmal ganz, bis der Tag kommt und die Möwen schreien")
     # the line's own check, while typing (htmx)
     note = ana.locator("#ln-2-1-check .c-line-note")
     note.wait_for()
@@ -60,7 +61,8 @@ def test_translating_line_by_line_with_the_keyboard_only(cast, open_as):  # noqa
     ana.get_by_role("button", name="Submit anyway").focus()
     ana.keyboard.press("Enter")
     ana.wait_for_url(re.compile(r"/contribute/\d+$"))
-    assert ana.locator(".flash").count() == 1 and ana.locator(".c-head .c-status").text_content() == "Waiting for review"
+    assert ana.locator(".flash").count() == 1
+    assert ana.locator(".c-head .c-status").text_content() == "Waiting for review"
     assert ana.console_errors == [], ana.console_errors
 
 
@@ -69,8 +71,9 @@ def test_commenting_on_a_line_in_review(cast, open_as):  # noqa: F811
     ana.goto(f"/contribute/works/{cast['slug']}/translate")
     ana.get_by_label("Language", exact=True).fill("fr")
     ana.get_by_label("Title of the translation").fill("L'Allumeur")
-    ana.get_by_label("Text", exact=True).fill("Le soir monte le gardien\n  et allume seul\nla mer le suit\n\n"
-                                              "Au matin il éteint\n  et dort aux cris des mouettes\nles marches se souviennent")
+    ana.get_by_label("Text", exact=True).fill(
+        "Le soir monte le gardien\n  et allume seul\nla mer le suit\n\n"
+        "Au matin il éteint\n  et dort aux cris des mouettes\nles marches se souviennent")
     ana.get_by_role("button", name="Submit for review").click()
     ana.wait_for_url(re.compile(r"/contribute/\d+$"))
     contribution_id = int(ana.url.rsplit("/", 1)[1])

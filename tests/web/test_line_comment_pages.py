@@ -35,7 +35,8 @@ def test_a_reviewer_comments_on_a_line_and_the_contributor_answers(client, sessi
     assert 'href="?line=1.2#line-comment"' in page and 'id="line-comment"' in page
     assert 'name="line_key"' in page and 'value="1.2"' in page  # the line chosen by its link
     response = post(client, f"/contributions/{c.id}/line-comments",
-                    {"line_key": "1.2", "body": "<b>zweite</b>: capital?", "back": "review"}, token_from=f"/review/{c.id}")
+                    {"line_key": "1.2", "body": "<b>zweite</b>: capital?", "back": "review"},
+                    token_from=f"/review/{c.id}")
     assert response.status_code == 303 and f"/review/{c.id}#thread-" in response.location
     page = text(client.get(f"/review/{c.id}"))
     assert "&lt;b&gt;zweite&lt;/b&gt;: capital?" in page and "Line 1.2 · 1 comment" in page
