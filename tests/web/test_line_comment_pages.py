@@ -2,23 +2,11 @@
 from __future__ import annotations
 
 import pytest
-from contribution_helpers import GERMAN, login, page_client, post, text
+from contribution_helpers import GERMAN, login, post, text
 from factories import UserFactory, make_work
+from web.test_review_pages import client, people  # noqa: F401 - the same client, Ana and Ben
 
 from tercul.services import contributions as svc
-
-
-@pytest.fixture
-def client(app, session):
-    return page_client(app)
-
-
-@pytest.fixture
-def people(session):
-    class People:
-        ana = UserFactory(role="contributor", display_name="Ana")
-        ben = UserFactory(role="reviewer", display_name="Ben")
-    return People
 
 
 @pytest.fixture

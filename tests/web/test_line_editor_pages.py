@@ -4,22 +4,13 @@ from __future__ import annotations
 import importlib
 
 import pytest
-from contribution_helpers import csrf, login, page_client, post, text
-from factories import UserFactory, make_work
+from contribution_helpers import csrf, login, post, text
+from factories import make_work
+from web.test_contribute_pages import ana, client  # noqa: F401 - the same client and contributor
 from sqlalchemy import func, select
 
 from tercul.models import Contribution
 from tercul.services import contributions as svc
-
-
-@pytest.fixture
-def client(app, session):
-    return page_client(app)
-
-
-@pytest.fixture
-def ana(session):
-    return UserFactory(role="contributor", display_name="Ana")
 
 
 @pytest.fixture
