@@ -29,7 +29,7 @@ def test_translating_line_by_line_with_the_keyboard_only(cast, open_as):  # noqa
     ana.get_by_label("Language", exact=True).focus()  # from here on, only keys
     ana.keyboard.type("de")
     ana.keyboard.press("Tab")
-    ana.keyboard.type("Der Lampenwärter")
+    ana.keyboard.type("Der Laternenanzünder")
     ana.get_by_label("At dusk the keeper climbs the stair").focus()
     for n, line in enumerate(["Am Abend steigt der Wärter auf", "  und zündet still das Licht",
                               "das Meer hört ihm beim Steigen zu"], start=1):
