@@ -44,6 +44,7 @@
     var dirty = false;
     form.addEventListener("input", function () { dirty = true; });
     form.addEventListener("submit", function () { dirty = false; });
+    form.addEventListener("tercul:saved", function () { dirty = false; });  // autosaved (line-editor.js)
     window.addEventListener("beforeunload", function (event) {
       if (dirty) { event.preventDefault(); event.returnValue = ""; }
     });

@@ -34,6 +34,7 @@ LIST_SIZES = {
     "SearchHit.lines": 5, "SnippetLine.pieces": 10,
     "Me.savedSearches": 100, "CollectionItem.languages": 2,
     "Comment.replies": 20, "Query.commentLines": 100,
+    "Contribution.lineComments": 50, "LineCommentThread.comments": 10,
 }
 DEFAULT_LIST_SIZE = DEFAULT_PAGE
 

@@ -2,7 +2,7 @@
 from .catalog import (FORMS, TRANSLATION_STATUSES, Author, AuthorName, Genre, Tag, Translation, Work,
                       WorkAuthor, work_genres, work_tags)
 from .contributions import (CONTRIBUTION_KINDS, CONTRIBUTION_STATUSES, Contribution, ContributionRevision,
-                            ReviewEvent)
+                            ReviewComment, ReviewEvent)
 from .jobs import OutboxEntry, TextAnalysis
 from .social import Bookmark, Collection, CollectionItem, Comment, Like, SavedSearch, WorkViewDaily
 from .texts import AlignmentLink, TextDivision, TextLine, TextRevision
@@ -11,7 +11,7 @@ from .users import ROLES, Notification, RefreshToken, User
 __all__ = [
     "FORMS", "TRANSLATION_STATUSES", "Author", "AuthorName", "Genre", "Tag", "Translation", "Work",
     "WorkAuthor", "work_genres", "work_tags", "CONTRIBUTION_KINDS", "CONTRIBUTION_STATUSES",
-    "Contribution", "ContributionRevision", "ReviewEvent", "OutboxEntry", "TextAnalysis", "Bookmark",
+    "Contribution", "ContributionRevision", "ReviewComment", "ReviewEvent", "OutboxEntry", "TextAnalysis", "Bookmark",
     "Collection", "CollectionItem", "Comment", "Like", "SavedSearch", "WorkViewDaily", "AlignmentLink",
     "TextDivision", "TextLine", "TextRevision", "ROLES", "Notification", "RefreshToken", "User",
 ]

@@ -92,3 +92,29 @@ class ReviewEvent(db.Model):
 
     contribution: Mapped[Contribution] = relationship(back_populates="events")
     actor = relationship("User")
+
+
+class ReviewComment(db.Model):
+    """A comment on one line of a submission, or a reply in its thread.
+
+    Anchored by the line's key (not a row id), so a thread stays on its line across
+    revisions where the line survives. A thread is its first comment and the replies
+    to it (``thread_id``); resolving marks the first comment."""
+
+    __tablename__ = "review_comments"
+    __table_args__ = (Index("ix_review_comments_contribution_line", "contribution_id", "line_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id", ondelete="CASCADE"))
+    # the first comment of the thread; None for a first comment
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("review_comments.id", ondelete="CASCADE"), index=True)
+    line_key: Mapped[str] = mapped_column(String(100))
+    revision_number: Mapped[int] = mapped_column(Integer)  # the revision the comment was written on
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+
+    author = relationship("User", foreign_keys=[author_id])
+    resolved_by = relationship("User", foreign_keys=[resolved_by_id])

@@ -143,6 +143,21 @@ def _short(title: str, limit: int = 120) -> str:
     return title if len(title) <= limit else title[:limit - 1] + "…"
 
 
+def line_commented(session: Session, contribution: Contribution, author: User, line_key: str, thread_id: int,
+                   *, thread_author_id: int | None = None) -> None:
+    """A notice for who should answer a comment on a line: the contributor, for a
+    reviewer's comment or reply; the thread's first author, for the contributor's reply."""
+    own = author.id == contribution.contributor_id
+    recipient = thread_author_id if own else contribution.contributor_id
+    if recipient is None or recipient == author.id:
+        return
+    link = _link("review.detail" if own else "contribute.detail", contribution_id=contribution.id)
+    what = "answered on line" if thread_author_id is not None else "commented on line"
+    notify(session, recipient, "line_comment",
+           f"{author.display_name} {what} {line_key} of “{_short(contribution.title)}”.",
+           f"{link}#thread-{thread_id}" if link else None)
+
+
 def _link(endpoint: str, external: bool = False, **values) -> str | None:
     """A URL for a notice or a mail; None where no URL can be built (a CLI without SERVER_NAME)."""
     try:

@@ -3,8 +3,9 @@ from flask import Flask
 
 
 def register_web(app: Flask) -> None:
-    from . import account, analysis, collections, comments, contribute, history, main, reading, review, search, social
+    from . import (account, analysis, collections, comments, contribute, history, line_editor, main, reading, review,
+                   search, social)
 
-    for module in (main, reading, account, search, contribute, review, history, analysis, collections, social,
-                   comments):
+    for module in (main, reading, account, search, contribute, line_editor, review, history, analysis, collections,
+                   social, comments):
         app.register_blueprint(module.bp)

@@ -17,7 +17,8 @@ from ..services import accounts, contributions, notifications
 from ..services.errors import Conflict, DomainError, Invalid, NotFound
 from ..services.reading import lookups
 from ..texts.validation import decode_upload
-from .contribution_forms import FORMS_BY_KIND, ActionForm, ContributionForm
+from .contribution_forms import FORMS_BY_KIND, ActionForm, ContributionForm, LineCommentForm
+from . import line_editor
 from .htmx import wants_fragment
 from .responses import fail, require_valid, see_other
 
@@ -87,7 +88,13 @@ def _action() -> str:
     return action if action in ("preview", "draft", "submit") else "submit"
 
 
-def _form_page(kind: str, form, *, work=None, translation=None, contribution=None, preview=None, status=200):
+def _confirmed() -> bool:
+    """The contributor saw the text's structure warnings and submits it anyway."""
+    return request.form.get("action") == "submit_anyway"
+
+
+def _form_page(kind: str, form, *, work=None, translation=None, contribution=None, preview=None, status=200,
+               confirm=False):
     original_view = None
     if preview is None and (form.text.data or "").strip():
         try:  # what is in the box already (an edit, a revision, a form sent back) is previewed at once
@@ -103,23 +110,30 @@ def _form_page(kind: str, form, *, work=None, translation=None, contribution=Non
     return render_template(
         "contribute/form.html", kind=kind, form=form, work=work, translation=translation,
         contribution=contribution, preview=preview, original_view=original_view, languages=SUGGESTED_LANGUAGES,
-        text_limit=contributions.text_limit()), status
+        text_limit=contributions.text_limit(), confirm=confirm), status
 
 
-def _handle(form, kind: str, propose, *, work=None, translation=None, contribution=None):
-    """The common flow of the proposal forms: preview, save a draft, or submit."""
-    preview = None
+def handle_proposal(form, kind: str, propose, *, work=None, translation=None, contribution=None, page=None,
+            text_of=None):
+    """The common flow of the proposal forms: preview, save a draft, or submit.
+
+    A text with structure warnings is submitted only once confirmed: the page comes back
+    with the warnings and a "Submit anyway" button (``action=submit_anyway``). ``page(preview,
+    status, confirm)`` renders another page than the paste form (the line-by-line
+    editor), ``text_of(form)`` reads its text."""
+    preview, confirm = None, False
     if form.validate_on_submit():
         action = _action()
         try:
-            text = _typed_text(form)
-            if action == "preview":
+            text = (text_of or _typed_text)(form)
+            if action == "preview" or (action == "submit" and not _confirmed()):
                 preview = contributions.preview(
                     db.session, acting_user(), kind=kind, text=text, work_id=work.id if work else None,
                     translation_id=translation.id if translation else None,
                     form=form.form.data if kind == "new_work" else None,
                     language=form.language.data if "language" in form._fields else None)
-            else:
+                confirm = action == "submit" and bool(preview.warnings)
+            if action != "preview" and not confirm:
                 result = propose(text, submit=action == "submit")
                 db.session.commit()
                 if action == "draft":
@@ -138,8 +152,11 @@ def _handle(form, kind: str, propose, *, work=None, translation=None, contributi
             return fail(error)
     elif request.method == "POST" and not form.errors:
         form.form_errors.append("The form could not be read. Reload the page and try again.")
+    status = 422 if form.errors or form.form_errors else 200
+    if page is not None:
+        return page(preview, status, confirm)
     return _form_page(kind, form, work=work, translation=translation, contribution=contribution, preview=preview,
-                      status=422 if form.errors or form.form_errors else 200)
+                      status=status, confirm=confirm)
 
 
 # --- my contributions ------------------------------------------------------------------------
@@ -194,7 +211,9 @@ def translate(slug: str):
             translator=form.translator.data, translator_name=form.translator_name.data, source=form.source.data,
             licence=form.licence.data, note=form.note.data, submit=submit)
 
-    return _handle(form, "new_translation", propose, work=work)
+    if line_editor.requested():
+        return line_editor.handle(form, propose, work=work, languages=SUGGESTED_LANGUAGES)
+    return handle_proposal(form, "new_translation", propose, work=work)
 
 
 @bp.route("/contribute/works/<slug>/translations/<key>/edit", methods=["GET", "POST"])
@@ -217,7 +236,7 @@ def edit_translation(slug: str, key: str):
         return contributions.propose_edit(db.session, acting_user(), translation.id, text=text,
                                           title=form.title.data, note=form.note.data, submit=submit)
 
-    return _handle(form, "edit_translation", propose, work=translation.work, translation=translation)
+    return handle_proposal(form, "edit_translation", propose, work=translation.work, translation=translation)
 
 
 @bp.route("/contribute/works/new", methods=["GET", "POST"])
@@ -237,7 +256,7 @@ def new_work():
             date_from=form.date_from.data, date_to=form.date_to.data, source=form.source.data,
             licence=form.licence.data, note=form.note.data, submit=submit)
 
-    return _handle(form, "new_work", propose)
+    return handle_proposal(form, "new_work", propose)
 
 
 @bp.get("/contribute/authors")
@@ -288,7 +307,8 @@ def detail(contribution_id: int):
         if notifications.mark_read(db.session, user.id, link=url_for("contribute.detail",
                                                                       contribution_id=contribution_id)):
             db.session.commit()
-    return render_template("contribute/detail.html", view=view, c=view.contribution, action_form=ActionForm())
+    return render_template("contribute/detail.html", view=view, c=view.contribution, action_form=ActionForm(),
+                           comment_form=LineCommentForm())
 
 
 @bp.route("/contribute/<int:contribution_id>/revise", methods=["GET", "POST"])
@@ -321,7 +341,9 @@ def revise(contribution_id: int):
             db.session, user, c.id, text=text, comment=form.note.data, submit=submit or c.status != "draft",
             **form.expected(), **changes)
 
-    return _handle(form, c.kind, propose, work=work, translation=translation, contribution=c)
+    if c.kind == "new_translation" and line_editor.requested():
+        return line_editor.handle(form, propose, work=work, contribution=c, languages=SUGGESTED_LANGUAGES)
+    return handle_proposal(form, c.kind, propose, work=work, translation=translation, contribution=c)
 
 
 def _fill(form: ContributionForm, c: Contribution) -> None:

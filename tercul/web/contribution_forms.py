@@ -105,3 +105,11 @@ class ActionForm(ContributionForm):
 
 class BulkApproveForm(FlaskForm):
     comment = TextAreaField("Comment for the contributors (optional)", render_kw={"rows": 2, "maxlength": 5000})
+
+
+class LineCommentForm(FlaskForm):
+    """A comment on one line (a new thread), or a reply in a thread."""
+
+    line_key = StringField("Line", render_kw={"maxlength": 100, "autocomplete": "off", "spellcheck": "false",
+                                              "class": "c-input--key"})
+    body = TextAreaField("Comment on the line", render_kw={"rows": 3, "maxlength": 5000})

@@ -72,6 +72,8 @@ def test_every_example_runs(app, gql, session, demo_library):
                     session, users["contributor"], work.id, language="eo", title="Soneto",
                     text="Unu linio\nDua linio").id)
             session.commit()
+        elif title == "Comment on one line":
+            context["threadId"] = data["commentOnLine"]["thread"]["id"]
         elif title == "Add an author":
             context["authorId"] = data["createAuthor"]["author"]["id"]
         elif title == "Add a work":

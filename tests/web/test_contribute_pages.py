@@ -85,13 +85,22 @@ def test_the_htmx_preview_is_a_fragment(client, ana, work):
 
 def test_submitting_a_translation(client, session, ana, work):
     login(client, ana)
+    # the text has a third stanza the original has not: submitting asks for a confirmation first
     response = translate(client, work, text=GERMAN + "\n<script>alert(1)</script>", note="First try.")
+    html = text(response)
+    assert response.status_code == 200 and session.scalar(select(Contribution.id)) is None
+    assert "Submit with 2 structure warnings?" in html and 'value="submit_anyway"' in html
+    assert "Stanza 3 has no counterpart in the original." in html
+    response = translate(client, work, text=GERMAN + "\n<script>alert(1)</script>", note="First try.",
+                         action="submit_anyway")
     assert response.status_code == 303
     c = session.scalar(select(Contribution))
     assert response.location.endswith(f"/contribute/{c.id}")
     assert c.status == "pending" and c.revisions[0].body == GERMAN + "\n<script>alert(1)</script>"
     html = text(client.get(response.location))
     assert "your contribution is with the reviewers" in html and "Waiting for review" in html
+    # shown, and announced, once (the layout used to repeat base.html's messages)
+    assert html.count("your contribution is with the reviewers") == 1 and html.count('role="status"') == 1
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
     assert "First try." in html and "Stanza 3 has no counterpart in the original." in html
 
@@ -197,7 +206,7 @@ def test_a_stale_revision_is_refused(client, session, ana, work):
     login(client, ana)
     response = post(client, f"/contribute/{c.id}/revise", {
         "language": "de", "title": "Die Glocke", "translator": "self", "text": GERMAN + "zehn",
-        "action": "submit", "expected_status": "pending", "expected_revision": "1"})
+        "action": "submit_anyway", "expected_status": "pending", "expected_revision": "1"})
     assert response.status_code == 422 and "Revision 2 was sent after you opened this page" in text(response)
     assert "zehn" in text(response)
 

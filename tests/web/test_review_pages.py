@@ -159,8 +159,8 @@ def test_bulk_approve_reports_each_item(client, session, people, work):
     queue = text(client.get("/review"))
     assert all(f'name="revision-{x.id}"' in queue for x in (a, b, c))
     response = post(client, "/review/approve", {"ids": [str(a.id), str(b.id), str(c.id)], f"revision-{a.id}": "1",
-                                                f"revision-{b.id}": "1", f"revision-{c.id}": "1", "comment": "Thanks"},
-                    token_from="/review")
+                                                f"revision-{b.id}": "1", f"revision-{c.id}": "1", "comment": "Thanks",
+                                                "unopened_confirmed": "1"}, token_from="/review")
     assert response.status_code == 303
     html = unescape(text(client.get(response.location)))
     assert "Approved: “Die Glocke” is published." in html and "Approved: “Autre” is published." in html
@@ -251,5 +251,27 @@ def test_original_history_and_out_of_date_translations(client, session, people):
     assert "possibly out of date" in html and "made from revision 1 of the original" in html
     assert f"/works/{work.slug}/compare?from=1&amp;to=2" in html
     compare = text(client.get(f"/works/{work.slug}/compare?from=1&to=2"))
-    assert "<ins>new first</ins>" in compare and "1 line changed" in compare
+    assert "<ins>A new first</ins>" in compare and "1 line changed" in compare
     assert "Revision 2" in text(client.get(f"/works/{work.slug}/history"))
+
+
+def test_bulk_approve_takes_only_what_the_reviewer_opened_unless_confirmed(client, session, people, work):
+    other = make_work("other", stanzas=1, lines=2)
+    a = propose(session, people.ana, work)
+    b = propose(session, people.ana, other, language="fr", title="Autre", text="un\ndeux")
+    session.commit()
+    login(client, people.ben)
+    assert "not opened yet" in text(client.get("/review"))
+    client.get(f"/review/{a.id}")  # opened: its revision 1
+    queue = text(client.get("/review"))
+    assert queue.count('<span class="c-opened">opened</span>') == 1 and 'name="unopened_confirmed"' in queue
+    response = post(client, "/review/approve", {"ids": [str(a.id), str(b.id)], f"revision-{a.id}": "1",
+                                                f"revision-{b.id}": "1"}, token_from="/review")
+    html = unescape(text(client.get(response.location)))
+    assert "Approved: “Die Glocke” is published." in html
+    assert "Not approved: “Autre”. You have not opened its latest revision" in html
+    statuses = dict(session.execute(select(Contribution.id, Contribution.status)).all())
+    assert statuses == {a.id: "approved", b.id: "pending"}
+    response = post(client, "/review/approve", {"ids": [str(b.id)], f"revision-{b.id}": "1",
+                                                "unopened_confirmed": "1"}, token_from="/review")
+    assert "Approved: “Autre” is published." in unescape(text(client.get(response.location)))

@@ -98,6 +98,38 @@ class StructureWarningType(graphene.ObjectType):
     message = graphene.String(required=True, description="The difference, in words.")
 
 
+class LineCommentType(graphene.ObjectType):
+    """A comment on one line of a submission."""
+
+    class Meta:
+        name = "LineComment"
+
+    id = graphene.ID(required=True, description="Database id.")
+    body = graphene.String(required=True, description="What was said (plain text).")
+    author = graphene.Field(UserType, description="Who said it (null for a deleted account).")
+    revision_number = graphene.Int(required=True, description="The revision it was written on.")
+    created_at = graphene.DateTime(required=True, description="When.")
+
+
+class LineCommentThreadType(graphene.ObjectType):
+    """A thread on one line: the first comment and the replies, oldest first."""
+
+    class Meta:
+        name = "LineCommentThread"
+
+    id = graphene.ID(required=True, description="The thread's id (its first comment's); reply with `threadId`.")
+    line_key = graphene.String(required=True, description="The key of the line discussed, like `1.3`.")
+    resolved = graphene.Boolean(required=True, description="Marked resolved by the contributor or a reviewer.")
+    resolved_by = graphene.Field(UserType, description="Who resolved it.")
+    comments = graphene.List(graphene.NonNull(LineCommentType), required=True, description="Oldest first.")
+
+    def resolve_resolved_by(thread, info):
+        return thread.first.resolved_by
+
+    def resolve_comments(thread, info):
+        return thread.comments
+
+
 class ContributionType(graphene.ObjectType):
     """A proposed translation, edit or work, and its review."""
 
@@ -125,6 +157,8 @@ class ContributionType(graphene.ObjectType):
                                         description="The original has changed since the text was shaped after it.")
     allowed_actions = graphene.List(graphene.NonNull(graphene.String), required=True,
                                     description="What the caller may do now: revise, withdraw, submit, approve...")
+    line_comments = graphene.List(graphene.NonNull(LineCommentThreadType), required=True,
+                                  description="Comment threads on single lines, in the order they were opened.")
 
     def resolve_kind(c, info):
         return c.kind
@@ -159,6 +193,9 @@ class ContributionType(graphene.ObjectType):
 
     def resolve_allowed_actions(c, info):
         return sorted(service.allowed_actions(info.context.user, c))
+
+    def resolve_line_comments(c, info):
+        return service.line_threads(info.context.session, info.context.user, c.id)
 
 
 def _view(info, c):
@@ -370,6 +407,47 @@ RequestChanges = _acting_on_one(
     service.request_changes, _for_contributor(True))
 
 
+class LineCommentPayload(graphene.ObjectType):
+    """The comment written, and its thread as it is now."""
+
+    comment = graphene.Field(LineCommentType, description="The new comment.")
+    thread = graphene.Field(LineCommentThreadType, description="Its thread.")
+    errors = _ERRORS
+
+
+def _thread_payload(ctx, contribution_id: int, thread_id: int, comment=None) -> dict:
+    thread = next(t for t in service.line_threads(ctx.session, ctx.user, contribution_id) if t.id == thread_id)
+    return {"comment": comment, "thread": thread}
+
+
+def _comment_on_line(ctx, contribution_id, body, line_key=None, thread_id=None):
+    c_id = int_id(contribution_id, "contributionId")
+    comment = service.comment_on_line(ctx.session, ctx.user, c_id, line_key=line_key, body=body,
+                                      thread_id=int_id(thread_id, "threadId") if thread_id is not None else None)
+    return _thread_payload(ctx, c_id, comment.thread_id or comment.id, comment)
+
+
+def _resolve_line_comments(ctx, contribution_id, thread_id, resolved=True):
+    c_id, t_id = int_id(contribution_id, "contributionId"), int_id(thread_id, "threadId")
+    service.resolve_thread(ctx.session, ctx.user, c_id, t_id, resolved=resolved)
+    return _thread_payload(ctx, c_id, t_id)
+
+
+CommentOnLine = service_mutation(
+    "CommentOnLine", "Comment on one line of a contribution under review, or reply in a thread "
+    "(the contributor and reviewers).", LineCommentPayload, {
+        "contribution_id": graphene.ID(required=True, description="The contribution."),
+        "body": graphene.String(required=True, description="The comment (plain text, at most 5,000 characters)."),
+        "line_key": graphene.String(description="The line's key in the latest revision (a new thread)."),
+        "thread_id": graphene.ID(description="The thread to reply in (instead of `lineKey`).")}, _comment_on_line)
+ResolveLineComments = service_mutation(
+    "ResolveLineComments", "Mark a line's comment thread resolved, or open it again (the contributor and reviewers).",
+    LineCommentPayload, {
+        "contribution_id": graphene.ID(required=True, description="The contribution."),
+        "thread_id": graphene.ID(required=True, description="The thread."),
+        "resolved": graphene.Boolean(description="False to open it again (default true).")}, _resolve_line_comments)
+
+
 class Mutation(graphene.ObjectType):
     submit_contribution = SubmitContribution.Field(description=SubmitContribution.__doc__)
     revise_contribution = ReviseContribution.Field(description=ReviseContribution.__doc__)
@@ -377,4 +455,5 @@ class Mutation(graphene.ObjectType):
     approve_contribution = ApproveContribution.Field(description=ApproveContribution.__doc__)
     reject_contribution = RejectContribution.Field(description=RejectContribution.__doc__)
     request_changes = RequestChanges.Field(description=RequestChanges.__doc__)
-
+    comment_on_line = CommentOnLine.Field(description=CommentOnLine.__doc__)
+    resolve_line_comments = ResolveLineComments.Field(description=ResolveLineComments.__doc__)

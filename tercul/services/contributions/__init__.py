@@ -34,9 +34,11 @@ The life of a contribution::
 Modules, by use case: :mod:`.submitting` (propose, revise, submit, withdraw), checked
 by :mod:`.validation`; :mod:`.decisions` (approve, reject, request changes, bulk);
 :mod:`.lifecycle` (statuses, labels, locks, events, who may see and do what);
+:mod:`.line_comments` (threads on single lines, for reviewers and the contributor);
 :mod:`.detail` (one contribution's page, revisions compared); :mod:`.review_queue`,
 :mod:`.my_contributions` (lists, rows from :mod:`.listing`); :mod:`.navigation`
-(cached counts); :mod:`.preview` (while typing); :mod:`.pickers` (works, authors).
+(cached counts); :mod:`.preview` (while typing); :mod:`.line_editor` (translating line by
+line); :mod:`.pickers` (works, authors).
 Callers use the names re-exported here.
 """
 from __future__ import annotations
@@ -47,6 +49,10 @@ from .decisions import (DECISIONS, BulkOutcome, approve_contribution, bulk_appro
 from .detail import ContributionView, RevisionComparison, compare_contribution_revisions, contribution_view
 from .lifecycle import (ACTION_LABELS, BLOCK_UNITS, KIND_LABELS, KINDS, OPEN_STATUSES, STATUS_LABELS, allowed_actions,
                         can_see, get_contribution)
+from .line_comments import (DISCUSSED_STATUSES, LineThread, comment_on_line, line_threads, may_discuss,
+                            resolve_thread)
+from .line_editor import (LINE_EDITOR_MAX_LINES, LineEditor, check_translated_line, line_editor, own_draft,
+                          typed_body)
 from .listing import ContributionItem
 from .my_contributions import MyContributions, my_contributions
 from .navigation import NavigationCounts, forget_navigation_counts, navigation_counts
@@ -60,7 +66,9 @@ from .validation import FIELDS, text_limit
 __all__ = [
     "ACTION_LABELS", "AGES", "BLOCK_UNITS", "DECISIONS", "FIELDS", "KIND_LABELS", "KINDS", "OPEN_STATUSES",
     "QUEUE_STATUSES", "STATUS_LABELS", "allowed_actions", "approve_contribution", "bulk_approve", "BulkOutcome",
-    "can_see", "clean_queue_filters", "compare_contribution_revisions", "contribution_view", "ContributionItem",
+    "can_see", "clean_queue_filters", "comment_on_line", "DISCUSSED_STATUSES", "line_threads", "LineThread",
+    "may_discuss", "resolve_thread", "LINE_EDITOR_MAX_LINES", "LineEditor", "check_translated_line", "line_editor",
+    "own_draft", "typed_body", "compare_contribution_revisions", "contribution_view", "ContributionItem",
     "ContributionView", "current_fields", "decide", "editable_text", "find_authors", "find_works",
     "forget_navigation_counts", "get_contribution", "load_text", "my_contributions", "MyContributions",
     "navigation_counts", "NavigationCounts", "original_alone", "Preview", "preview", "propose_edit",

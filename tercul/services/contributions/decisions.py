@@ -6,7 +6,7 @@ meanwhile it is refused with a ``Conflict``.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -72,16 +72,28 @@ class BulkOutcome:
 
 
 def bulk_approve(session: Session, actor: User | None, items: Sequence[tuple[int, int | None]], *,
-                 comment: str | None = None) -> list[BulkOutcome]:
+                 comment: str | None = None, opened: Mapping[int, int] | None = None,
+                 unopened_confirmed: bool = False) -> list[BulkOutcome]:
     """Approve several contributions, each checked on its own: ``items`` are
     (contribution id, revision number seen). One refused item leaves the others
-    approved; each gets its outcome."""
+    approved; each gets its outcome.
+
+    Approving is publishing: with ``opened`` (contribution id -> the revision number the
+    reviewer opened on its review page) a contribution whose latest revision the reviewer
+    has not opened is left waiting, unless ``unopened_confirmed``."""
     reviewer = require_reviewer(actor)
     if not items:
         raise Invalid("ids", "Select the contributions to approve.")
     outcomes: list[BulkOutcome] = []
     for contribution_id, revision in dict(items).items():
-        title = session.scalar(select(Contribution.title).where(Contribution.id == contribution_id))
+        title, contributor_id = session.execute(select(Contribution.title, Contribution.contributor_id).where(
+            Contribution.id == contribution_id)).first() or (None, None)
+        own = contributor_id is not None and contributor_id == reviewer.id  # refused below, saying why
+        if opened is not None and not unopened_confirmed and not own and (
+                revision is None or opened.get(contribution_id) != revision):
+            outcomes.append(BulkOutcome(contribution_id, False, "You have not opened its latest revision: open it "
+                                        "first, or confirm that you approve it unread.", title))
+            continue
         try:
             with session.begin_nested():
                 approve_contribution(session, reviewer, contribution_id, comment=comment,

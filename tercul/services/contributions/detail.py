@@ -1,7 +1,7 @@
 """One contribution as its page shows it: the text beside the original, and comparisons."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
@@ -13,7 +13,8 @@ from ...texts.side_by_side import AlignedText, align_with_original
 from ...texts.structure import StructureWarning, compare_structure
 from ..errors import Invalid, NotFound
 from ..revisions import load_alignment, load_text
-from .lifecycle import BLOCK_UNITS, OPEN_STATUSES, allowed_actions, get_contribution
+from .lifecycle import BLOCK_UNITS, OPEN_STATUSES, allowed_actions, get_contribution, submission_model
+from .line_comments import LineThread, may_discuss, threads_of
 
 
 @dataclass
@@ -38,6 +39,22 @@ class ContributionView:
     line_count: int = 0
     block_count: int = 0
     author: Author | None = None
+    threads: list[LineThread] = field(default_factory=list)  # comments on single lines
+    can_discuss: bool = False  # the actor may comment on lines now
+    line_keys: set[str] = field(default_factory=set)  # the keys of the latest revision's lines
+
+    @property
+    def orphan_threads(self) -> list[LineThread]:
+        """Threads on lines the latest revision no longer has."""
+        return [t for t in self.threads if t.line_key not in self.line_keys]
+
+    @property
+    def threads_by_line(self) -> dict[str, list[LineThread]]:
+        """The line comment threads by the key of their line."""
+        by_line: dict[str, list[LineThread]] = {}
+        for thread in self.threads:
+            by_line.setdefault(thread.line_key, []).append(thread)
+        return by_line
 
     @property
     def unit(self) -> str:
@@ -58,12 +75,14 @@ def contribution_view(session: Session, actor: User | None, contribution_id: int
     model = base if c.kind == "edit_translation" else original
     aligned, warnings, edit_diff, parse_error = None, [], None, None
     lines = blocks = 0
+    keys: set[str] = set()
     try:
         text = parse_submission(revision.body, form, model)
     except Invalid as error:
         text, parse_error = None, error.message
     if text is not None:
-        lines, blocks = sum(1 for _ in text.iter_lines()), len(leaf_divisions(text))
+        keys = {line.key for line in text.iter_lines()}
+        lines, blocks = len(keys), len(leaf_divisions(text))
         if original is not None:
             warnings = compare_structure(original, text, form)
         links = load_alignment(session, c.base_revision_id) if c.kind == "edit_translation" and c.base_revision_id \
@@ -81,7 +100,7 @@ def contribution_view(session: Session, actor: User | None, contribution_id: int
                           and translation.current_revision_id != c.base_revision_id),
         parse_error=parse_error, actions=allowed_actions(actor, c), line_count=lines, block_count=blocks,
         author=session.get(Author, c.details["author_id"]) if c.kind == "new_work" and c.details.get("author_id")
-        else None)
+        else None, threads=threads_of(session, c), can_discuss=may_discuss(actor, c), line_keys=keys)
 
 
 def _since_review(c: Contribution, form: str, model: Text | None) -> tuple[SegmentDiff | None, int | None]:
@@ -117,13 +136,11 @@ def compare_contribution_revisions(session: Session, actor: User | None, contrib
     old_number = old_number or max(new_number - 1, 1)
     if old_number not in by_number or new_number not in by_number:
         raise NotFound(f"This contribution has revisions 1 to {c.revision_number}.")
-    work = session.get(Work, c.work_id) if c.work_id else None
-    form = work.form if work is not None else (c.details or {}).get("form", "poetry")
-    model = load_text(session, c.base_revision_id if c.kind == "edit_translation" else c.original_revision_id) \
-        if c.kind != "new_work" else None
+    form, model = submission_model(session, c)
     try:
         old = parse_submission(by_number[old_number].body, form, model)
         new = parse_submission(by_number[new_number].body, form, model)
     except Invalid as error:
         raise Invalid("text", f"A revision cannot be read: {error.message}") from None
     return RevisionComparison(c, by_number[old_number], by_number[new_number], diff_by_segment(old, new, context=None))
+

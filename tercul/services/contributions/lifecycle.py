@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from ...models import Contribution, ReviewEvent, User, Work
 from ...models._base import utcnow
+from ...texts.model import Text
 from ..accounts import can_review, is_admin
 from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..revisions import load_text
 from .navigation import forget_navigation_counts
 
 KINDS = ("new_translation", "edit_translation", "new_work")
@@ -126,3 +128,15 @@ def allowed_actions(actor: User | None, c: Contribution) -> set[str]:
         elif c.status == "changes_requested":
             actions.add("reject")
     return actions
+
+
+def submission_model(session: Session, c: Contribution) -> tuple[str, Text | None]:
+    """The form of the contribution's text and the text its revisions are shaped after
+    (the published translation for an edit, the original for a translation)."""
+    work = session.get(Work, c.work_id) if c.work_id else None
+    form = work.form if work is not None else (c.details or {}).get("form", "poetry")
+    if c.kind == "new_work":
+        return form, None
+    if c.kind == "edit_translation":
+        return form, load_text(session, c.base_revision_id)
+    return form, load_text(session, c.original_revision_id or (work.current_revision_id if work else None))
