@@ -103,7 +103,16 @@ def test_outbox_depth_age_and_jobs(client, session, app, tmp_path, monkeypatch):
     finally:
         forget_backends()
     text = scrape(client)
-    assert sample(text, "tercul_outbox_pending", topic="index") == 0
+    # what is left is the search refresh the analyse job asked for, due a few seconds later
+    from sqlalchemy import func, select
+
+    from tercul.models import OutboxEntry
+    from tercul.models._base import utcnow
+
+    later = session.scalar(select(func.count()).select_from(OutboxEntry).where(
+        OutboxEntry.topic == "index", OutboxEntry.processed_at.is_(None), OutboxEntry.available_at > utcnow()))
+    assert later <= 1
+    assert sample(text, "tercul_outbox_pending", topic="index") == later
     assert sample(text, "tercul_jobs_total", topic="index", outcome="done") - done_before >= 1
 
 
