@@ -3,7 +3,7 @@ from flask import Flask
 
 
 def register_web(app: Flask) -> None:
-    from . import account, analysis, contribute, history, main, reading, review, search
+    from . import account, analysis, contribute, history, main, reading, review, search, stats
 
-    for module in (main, reading, account, search, contribute, review, history, analysis):
+    for module in (main, reading, account, search, contribute, review, history, analysis, stats):
         app.register_blueprint(module.bp)

@@ -11,6 +11,7 @@ from ..services.errors import NotFound
 from ..services.languages import language_name
 from ..texts.rows import ReaderView
 from .htmx import render_cached, render_page
+from .stats import count_request_view
 
 bp = Blueprint("reading", __name__)
 
@@ -64,6 +65,8 @@ def work(slug: str):
     stamp = _work_stamp(slug)
     if stamp is None:
         abort(404, f"There is no work “{slug[:80]}” in the library.")
+    if stamp.id:
+        count_request_view("work", stamp.id)
 
     def build():
         try:
@@ -97,6 +100,7 @@ def translation(slug: str, key: str):
                                         line=request.args.get("line"))
     except NotFound as exc:
         abort(404, exc.message)
+    count_request_view("translation", page.translation.id)
     return render_page("reading/translation.html", "reading/_text.html", page=page, view=page.reader,
                        slug=page.work.slug)
 

@@ -55,6 +55,7 @@ class WorkStamp:
 
     title: str
     version: str
+    id: int = 0  # the work's id (view counts)
 
 
 def work_stamp(session: Session, slug: str, *, keep_seconds: int = 0) -> WorkStamp | None:
@@ -72,7 +73,7 @@ def work_stamp(session: Session, slug: str, *, keep_seconds: int = 0) -> WorkSta
         row = session.connection().execute(_WORK_STAMP, {"slug": slug}).first()
         if row is None:
             return None
-        stamp = WorkStamp(title=row[1], version=f"{row[0]}:{row[2]}:{row[3]}:{row[4]}:{row[5]}")
+        stamp = WorkStamp(title=row[1], version=f"{row[0]}:{row[2]}:{row[3]}:{row[4]}:{row[5]}", id=row[0])
         if keep_seconds:
             cache.set(stamp_key(slug), stamp, timeout=keep_seconds)
     return stamp
