@@ -32,6 +32,8 @@ LIST_SIZES = {
     "ReadingView.columns": 4, "ReadingView.rows": 100, "ReadingView.parts": 20, "ReadingRow.cells": 4,
     "ReadingCell.lines": 3, "SearchResults.facets": 10, "Facet.values": 25, "SearchHit.authors": 5,
     "SearchHit.lines": 5, "SnippetLine.pieces": 10,
+    "Query.viewCounts": 100, "AdminStatistics.days": 366, "AdminStatistics.topQueries": 20,
+    "AdminStatistics.emptyQueries": 20,
 }
 DEFAULT_LIST_SIZE = DEFAULT_PAGE
 

@@ -5,10 +5,10 @@ from functools import lru_cache
 
 import graphene
 
-from .areas import accounts, analysis, catalog, contributions, editing, reading, search
+from .areas import accounts, analysis, catalog, contributions, editing, reading, search, stats
 
 # the areas of the API, in the order their fields appear
-AREAS = [catalog, reading, search, analysis, accounts, contributions, editing]
+AREAS = [catalog, reading, search, analysis, accounts, contributions, editing, stats]
 
 
 @lru_cache(maxsize=1)

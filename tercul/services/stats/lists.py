@@ -53,19 +53,32 @@ def clean_language(raw: str | None) -> str:
     return value if len(value) <= 16 and value.replace("-", "").isalnum() else ""
 
 
+def trending_ranks(session: Session, period: str, language: str, *, offset: int, limit: int
+                   ) -> list[tuple[int, float, int]]:
+    """(rank, score, work id) of a page of one trending list (one indexed query)."""
+    return [tuple(r) for r in session.execute(
+        select(TrendingEntry.rank, TrendingEntry.score, TrendingEntry.work_id)
+        .where(TrendingEntry.period == period, TrendingEntry.language == language)
+        .order_by(TrendingEntry.rank).offset(offset).limit(limit))]
+
+
+def trending_count(session: Session, period: str, language: str) -> int:
+    """How many works one trending list holds."""
+    return session.scalar(select(func.count()).select_from(TrendingEntry).where(
+        TrendingEntry.period == period, TrendingEntry.language == language)) or 0
+
+
 def trending_entries(session: Session, period: str, language: str, *, offset: int, limit: int
                      ) -> tuple[list[TrendingItem], int]:
     """A page of one trending list with work cards, and the list's length (five queries)."""
-    where = (TrendingEntry.period == period, TrendingEntry.language == language)
-    total = session.scalar(select(func.count()).select_from(TrendingEntry).where(*where)) or 0
-    entries = session.execute(select(TrendingEntry.rank, TrendingEntry.score, TrendingEntry.work_id).where(*where)
-                              .order_by(TrendingEntry.rank).offset(offset).limit(limit)).all()
+    total = trending_count(session, period, language)
+    entries = trending_ranks(session, period, language, offset=offset, limit=limit)
     if not entries:
         return [], total
-    rows = session.execute(select(*_CARD_COLUMNS).where(Work.id.in_([e.work_id for e in entries]))).all()
+    rows = session.execute(select(*_CARD_COLUMNS).where(Work.id.in_([work_id for _r, _s, work_id in entries]))).all()
     cards = {c.id: c for c in work_cards(session, rows)}
-    return [TrendingItem(rank=e.rank, score=e.score, card=cards[e.work_id]) for e in entries
-            if e.work_id in cards], total
+    return [TrendingItem(rank=rank, score=score, card=cards[work_id]) for rank, score, work_id in entries
+            if work_id in cards], total
 
 
 def trending_page(session: Session, *, period: str | None, language: str | None, page: int = 1,
@@ -106,7 +119,7 @@ class WorkCounts:
 
 
 def view_totals(session: Session, kind: str, ids: list[int]) -> dict[int, int]:
-    """All-time views of each of ``ids`` (one query; ids never viewed are 0)."""
+    """All-time views of each of ``ids`` of ``kind`` (one query; ids never viewed are 0)."""
     totals = dict.fromkeys(ids, 0)
     if ids:
         totals.update(session.execute(select(ViewDaily.target_id, func.sum(ViewDaily.views))
@@ -147,3 +160,9 @@ def translator_reads(session: Session, user_id: int, *, limit: int = 10) -> Tran
         .order_by(views.desc(), Translation.id)).all()
     return TranslatorReads(total=sum(int(r.views) for r in rows),
                            translations=[(r.slug, r.title, r.language, r.key, int(r.views)) for r in rows[:limit]])
+
+
+def view_totals_in_order(session: Session, kind: str, ids: list[int]) -> list[int]:
+    """:func:`view_totals` as a list in the order of ``ids`` (a DataLoader's batch)."""
+    totals = view_totals(session, kind, list(ids))
+    return [totals[i] for i in ids]
