@@ -48,8 +48,13 @@ def test_trending_tabs_swap_the_list_in_place(page, trending_library):
     assert page.evaluate("window.__notReloaded") is True  # htmx swapped the list
     assert page.locator('.tabs a[aria-current="page"]').inner_text() == "This month"
     screenshot(page, "trending-month")
-    page.go_back()
+    page.get_by_role("link", name="Today").click()  # the swapped list has its tabs (and its target) again
     page.wait_for_url(re.compile(r"period=day"))
+    page.wait_for_function(f"document.querySelector('.trending-works .work-card-title a').href.includes('{burst}')")
+    page.select_option("#trending-lang", "en")
+    page.wait_for_url(re.compile(r"period=day&lang=en"))
+    assert page.locator('.tabs a[aria-current="page"]').inner_text() == "Today"
+    assert page.evaluate("window.__notReloaded") is True
     assert page.console_errors == [], page.console_errors
 
 

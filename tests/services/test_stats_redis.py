@@ -85,5 +85,7 @@ def test_cleanup_forgets_past_days(prefix):
 
 def test_counting_survives_redis_going_away(prefix):
     buffer = RedisBuffer.from_url("redis://127.0.0.1:1/0", prefix)
+    assert not stats.count_view(buffer, "work", 1, READER, day=DAY)  # no salt: not counted, no error
+    buffer = RedisBuffer.from_url("redis://127.0.0.1:1/0", prefix)
     buffer._salts[DAY] = b"x" * 32  # the salt was read before Redis went away
     assert not stats.count_view(buffer, "work", 1, READER, day=DAY)  # not counted, no error

@@ -137,12 +137,17 @@ class RedisBuffer:
         self._retry_at = time.monotonic() + RETRY_SECONDS
         log.warning("view counting: Redis failed (%s); views are not counted for %.0f s", what, RETRY_SECONDS)
 
-    def salt(self, day: date) -> bytes:
+    def salt(self, day: date) -> bytes | None:
+        """The day's salt, shared by every process (None while Redis does not answer)."""
         salt = self._salts.get(day)
-        if salt is None:
+        if salt is None and self._up():
             key = f"{self.prefix}:salt:{day.isoformat()}"
-            self.client.set(key, secrets.token_hex(32), nx=True, ex=SEEN_SECONDS)
-            salt = bytes.fromhex(self.client.get(key).decode())
+            try:
+                self.client.set(key, secrets.token_hex(32), nx=True, ex=SEEN_SECONDS)
+                salt = bytes.fromhex(self.client.get(key).decode())
+            except self._errors as exc:
+                self._failed(type(exc).__name__)
+                return None
             self._salts = {day: salt}  # only today's is kept
         return salt
 

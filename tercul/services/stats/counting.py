@@ -37,7 +37,10 @@ def count_view(buffer: Buffer, kind: str, target_id: int, visit: Visit, *, day: 
     if not countable(visit):
         return False
     day = day or today()
-    digest = visitor_digest(buffer.salt(day), visit, kind, target_id)
+    salt = buffer.salt(day)
+    if salt is None:  # Redis is away: the view is not counted, the page is served as usual
+        return False
+    digest = visitor_digest(salt, visit, kind, target_id)
     return buffer.add_view(day, digest, view_key(day, kind, target_id))
 
 
