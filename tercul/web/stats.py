@@ -13,11 +13,12 @@ from ..extensions import cache, db
 from ..security import acting_user
 from ..services import reading, stats
 from ..services.errors import DomainError
-from .htmx import render_page
+from .htmx import render_cached
 from .responses import fail
 
 bp = Blueprint("stats", __name__)
 
+TRENDING_HTML_SECONDS = 300  # rendered trending pages are kept under their stamp, at most this long
 STRIP_SECONDS = 60  # the home page's trending strip is kept this long (the lists change every 10 minutes)
 
 
@@ -45,9 +46,17 @@ def count_request_search(query: str, found: int) -> None:
 @bp.get("/trending")
 def trending():
     """Trending works by period and language, and the most and recently translated."""
-    page = stats.trending_page(db.session, period=request.args.get("period"), language=request.args.get("lang"),
-                               page=reading.parse_page(request.args.get("page")), per_page=20)
-    return render_page("stats/trending.html", "stats/_trending.html", page=page, labels=stats.PERIOD_LABELS)
+    period, language = request.args.get("period"), request.args.get("lang")
+    number = reading.parse_page(request.args.get("page"))
+
+    def build():
+        return {"page": stats.trending_page(db.session, period=period, language=language, page=number, per_page=20),
+                "labels": stats.PERIOD_LABELS}
+
+    # the lists change when the trending job runs (the stamp says when it last did)
+    key = ("trending", period, language, number, stats.trending_stamp(db.session, period, language))
+    return render_cached("stats/trending.html", "stats/_trending.html", "stats/_trending.html", key, build,
+                         TRENDING_HTML_SECONDS)
 
 
 @bp.get("/admin/stats")

@@ -17,7 +17,7 @@ from .buffer import MemoryBuffer, RedisBuffer, make_buffer
 from .counting import cleanup, count_search, count_view, flush_buffer, today
 from .lists import (DEFAULT_PERIOD, PERIOD_LABELS, TranslatorReads, TrendingItem, TrendingPage, WorkCounts,
                     clean_language, clean_period, most_translated, translator_reads, trending_count,
-                    trending_entries, trending_page, trending_ranks, trending_strip, view_totals,
+                    trending_entries, trending_page, trending_ranks, trending_stamp, trending_strip, view_totals,
                     view_totals_in_order, work_counts)
 from .trending import LIST_SIZE, WEIGHTS, compute_trending, decay
 from .visitors import Visit, countable, is_bot, opted_out
@@ -28,7 +28,7 @@ __all__ = [
     "buffer_for", "clean_days", "clean_language", "clean_period", "cleanup", "compute_trending", "count_search",
     "count_view", "countable", "decay", "flush_buffer", "is_bot", "make_buffer", "most_translated", "opted_out",
     "stats_csv", "today", "translator_reads", "trending_count", "trending_entries", "trending_page",
-    "trending_ranks", "trending_strip", "view_totals", "view_totals_in_order", "work_counts",
+    "trending_ranks", "trending_stamp", "trending_strip", "view_totals", "view_totals_in_order", "work_counts",
 ]
 
 _BUFFER = "tercul.stats.buffer"

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from ...models import PERIODS, Translation, TrendingEntry, ViewDaily, Work
 from ..reading.cards import WorkCard, work_cards
 from ..reading.home import RecentTranslation, recent_translations
+from ..reading.page_cache import library_version
 from ..reading.pagination import Pagination
 
 DEFAULT_PERIOD = "week"
@@ -79,6 +80,15 @@ def trending_entries(session: Session, period: str, language: str, *, offset: in
     cards = {c.id: c for c in work_cards(session, rows)}
     return [TrendingItem(rank=rank, score=score, card=cards[work_id]) for rank, score, work_id in entries
             if work_id in cards], total
+
+
+def trending_stamp(session: Session, period: str | None, language: str | None) -> str:
+    """What a trending page's HTML depends on: when its list was computed, and the library's
+    additions (for the translation lists). Two indexed look-ups; a cache key."""
+    computed = session.scalar(select(TrendingEntry.computed_at).where(
+        TrendingEntry.period == clean_period(period), TrendingEntry.language == clean_language(language),
+        TrendingEntry.rank == 1))
+    return f"{computed}:{library_version(session)}"
 
 
 def trending_page(session: Session, *, period: str | None, language: str | None, page: int = 1,

@@ -23,7 +23,7 @@ import math
 from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import case, delete, func, insert, literal, select
+from sqlalchemy import Date, Float, column, delete, func, insert, select, values
 from sqlalchemy.orm import Session
 
 from ...models import PERIODS, Translation, TrendingEntry, ViewDaily, Work
@@ -71,25 +71,31 @@ def compute_trending(session: Session, *, now: datetime | None = None) -> int:
     return len(rows)
 
 
-def _day_weights(period: str, today: date):
-    """``views * weight(day)`` as SQL: one CASE branch per day of the window."""
-    whens = [(ViewDaily.day == today - timedelta(days=age), literal(decay(age, period)))
-             for age in range(WINDOW[period])]
-    return func.sum(ViewDaily.views * case(*whens, else_=literal(0.0)))
+def _weights(today: date):
+    """A 90-row table (day, weight for day, week, month) to join the daily counts with."""
+    days = max(WINDOW.values())
+    return values(column("day", Date), *(column(f"w_{p}", Float) for p in PERIODS), name="weights").data(
+        [(today - timedelta(days=age), *(decay(age, p) for p in PERIODS)) for age in range(days)])
 
 
 def _add_views(session: Session, scores: Scores, today: date) -> None:
+    weights = _weights(today).cte("weights")
     since = today - timedelta(days=max(WINDOW.values()) - 1)
-    sums = [_day_weights(p, today).label(p) for p in PERIODS]
-    in_window = (ViewDaily.day >= since, ViewDaily.day <= today)
-    work_views = (select(ViewDaily.target_id, Work.language, *sums)
-                  .join(Work, Work.id == ViewDaily.target_id)
-                  .where(ViewDaily.kind == "work", *in_window).group_by(ViewDaily.target_id, Work.language))
-    translation_views = (select(Translation.work_id, Translation.language, *sums)
-                         .join(Translation, Translation.id == ViewDaily.target_id)
-                         .where(ViewDaily.kind == "translation", *in_window)
-                         .group_by(Translation.work_id, Translation.language))
-    for query in (work_views, translation_views):
+
+    def summed(kind: str):
+        # one pass over the window's rows, summed per object before any other join
+        return (select(ViewDaily.target_id, *(func.sum(ViewDaily.views * weights.c[f"w_{p}"]).label(p)
+                                              for p in PERIODS))
+                .join(weights, weights.c.day == ViewDaily.day)
+                .where(ViewDaily.kind == kind, ViewDaily.day >= since, ViewDaily.day <= today)
+                .group_by(ViewDaily.target_id).subquery())
+
+    works, translations = summed("work"), summed("translation")
+    queries = (select(works.c.target_id, Work.language, *(works.c[p] for p in PERIODS))
+               .join(Work, Work.id == works.c.target_id),
+               select(Translation.work_id, Translation.language, *(translations.c[p] for p in PERIODS))
+               .join(Translation, Translation.id == translations.c.target_id))
+    for query in queries:
         for row in session.execute(query):
             for period in PERIODS:
                 _add(scores[period], row[0], row[1], WEIGHTS["view"] * float(getattr(row, period) or 0))
