@@ -25,7 +25,7 @@ def upgrade():
         sa.Column('views', sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint('kind', 'target_id', 'day'),
     )
-    op.create_index('ix_views_daily_day_kind', 'views_daily', ['day', 'kind'], unique=False)
+    op.create_index('ix_views_daily_day_kind', 'views_daily', ['day', 'kind', 'target_id', 'views'], unique=False)
     op.create_table(
         'trending',
         sa.Column('period', sa.String(length=8), nullable=False),
