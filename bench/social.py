@@ -9,7 +9,7 @@ client, i.e. server time without HTTP):
 - **counting a view**: a cached work page read by new visitors (counted) against the
   same page with ``DNT: 1`` (identical path, not counted); the difference is what
   counting costs. Once with the in-process buffer (embedded), once with the Redis
-  buffer (production; needs Redis on 127.0.0.1:6379, database 14);
+  buffer (production, sending from a thread; needs Redis on 127.0.0.1:6379, database 14);
 - **the trending job**: :func:`tercul.services.stats.compute_trending` over the 90 days;
 - **the trending list for a language**: ``/trending?period=week&lang=<most common>``,
   the page and its htmx fragment, rendered each time (no cache).
@@ -174,7 +174,7 @@ def main() -> None:
     app.extensions["tercul.stats.buffer"] = MemoryBuffer()
     results.append(("memory buffer, CPU", *measure_counting(client, path, "memory", args.requests)))
     try:
-        redis_buffer = RedisBuffer.from_url(REDIS_URL, f"tercul-bench:{uuid.uuid4().hex}")
+        redis_buffer = RedisBuffer.from_url(REDIS_URL, f"tercul-bench:{uuid.uuid4().hex}", background=True)
         redis_buffer.client.ping()
         app.extensions["tercul.stats.buffer"] = redis_buffer
         # what one Redis round trip costs on this machine now: the yardstick for the Redis figures
@@ -198,6 +198,7 @@ def main() -> None:
             call_ms[name] = (median_ms(lambda i: count_request_view("work", i + 1), 5000),
                              median_ms(lambda i: count_request_view("work", i + 10_000_001), 5000, time.perf_counter))
     if ping_cpu is not None:
+        redis_buffer.drain()
         for key in redis_buffer.client.scan_iter(match=f"{redis_buffer.prefix}:*"):
             redis_buffer.client.delete(key)
 

@@ -89,3 +89,13 @@ def test_counting_survives_redis_going_away(prefix):
     buffer = RedisBuffer.from_url("redis://127.0.0.1:1/0", prefix)
     buffer._salts[DAY] = b"x" * 32  # the salt was read before Redis went away
     assert not stats.count_view(buffer, "work", 1, READER, day=DAY)  # not counted, no error
+
+
+def test_the_background_sender_keeps_the_once_a_day_rule(prefix):
+    buffer = RedisBuffer.from_url(REDIS_URL, prefix, background=True)
+    for _ in range(3):
+        assert stats.count_view(buffer, "work", 1, READER, day=DAY)  # accepted; Redis decides
+    other = stats.Visit(address="198.51.100.9", user_agent=READER.user_agent)
+    stats.count_view(buffer, "work", 1, other, day=DAY)
+    buffer.drain()
+    assert buffer.pending() == 2

@@ -2,9 +2,9 @@
 
 Counting a view must cost a page nothing, so a request only adds to a buffer:
 
-- :class:`RedisBuffer` (``REDIS_URL`` set, production): one round trip per counted view
-  (a Lua script adds the visitor's hash to the day's set and, if it was new, increments
-  the count). Counts survive a restart of the web or worker processes; the flush moves
+- :class:`RedisBuffer` (``REDIS_URL`` set, production): a Lua script adds the visitor's
+  hash to the day's set and, if it was new, increments the count; the request only puts
+  the view on a queue, which a thread sends to Redis in pipelined batches. Counts survive a restart of the web or worker processes; the flush moves
   the pending counts to a batch key (``RENAME``, atomic), writes the batch and deletes it.
   A batch whose writing was interrupted is written by the next flush; one already
   written (its id is in ``stats_flushes``) is only deleted, so nothing counts twice.
@@ -19,6 +19,7 @@ for searches (1: found nothing).
 from __future__ import annotations
 
 import logging
+import queue
 import secrets
 import threading
 import time
@@ -30,6 +31,7 @@ log = logging.getLogger("tercul.stats")
 
 SEEN_SECONDS = 2 * 24 * 3600  # a safety net: the cleanup job deletes older days' hashes and salts first
 RETRY_SECONDS = 5.0  # after a Redis error, views are not counted for this long (requests never wait on it)
+QUEUE_MAX = 10000  # views waiting for the sender thread; beyond, views are dropped (Redis too slow)
 
 
 def view_key(day: date, kind: str, target_id: int) -> str:
@@ -113,9 +115,15 @@ return 0
 class RedisBuffer:
     """Counts and the day's visitor hashes in Redis, shared by every process (see the module)."""
 
-    def __init__(self, client, prefix: str = "tercul:stats") -> None:
+    def __init__(self, client, prefix: str = "tercul:stats", *, background: bool = False) -> None:
         self.client = client
         self.prefix = prefix
+        # background: views are handed to a thread that sends them in pipelined batches, so
+        # that a request does not wait for Redis (a crash loses the few in the queue)
+        self.background = background
+        self._queue: queue.Queue[tuple[date, str, str]] = queue.Queue(maxsize=QUEUE_MAX)
+        self._sender: threading.Thread | None = None
+        self._sender_lock = threading.Lock()
         self._pending = f"{prefix}:pending"
         self._script = client.register_script(_ADD_VIEW)
         self._salts: dict[date, bytes] = {}
@@ -125,10 +133,11 @@ class RedisBuffer:
         self._errors = (RedisError, OSError)
 
     @classmethod
-    def from_url(cls, url: str, prefix: str = "tercul:stats") -> RedisBuffer:
+    def from_url(cls, url: str, prefix: str = "tercul:stats", *, background: bool = False) -> RedisBuffer:
         import redis
 
-        return cls(redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5), prefix)
+        return cls(redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5), prefix,
+                   background=background)
 
     def _up(self) -> bool:
         return time.monotonic() >= self._retry_at
@@ -152,14 +161,56 @@ class RedisBuffer:
         return salt
 
     def add_view(self, day: date, digest: str, key: str) -> bool:
+        """Count ``key`` unless ``digest`` was seen today. In the background mode the view is
+        queued and True means accepted (Redis decides whether it is new)."""
         if not self._up():
             return False
+        if self.background:
+            self._start_sender()
+            try:
+                self._queue.put_nowait((day, digest, key))
+            except queue.Full:  # Redis is slow: drop the view rather than hold the request
+                return False
+            return True
         try:
             return bool(self._script(keys=[f"{self.prefix}:seen:{day.isoformat()}", self._pending],
                                      args=[digest, key, SEEN_SECONDS]))
         except self._errors as exc:
             self._failed(type(exc).__name__)
             return False
+
+    def _start_sender(self) -> None:
+        if self._sender is None or not self._sender.is_alive():
+            with self._sender_lock:
+                if self._sender is None or not self._sender.is_alive():
+                    self._sender = threading.Thread(target=self._send_loop, name="tercul-stats-sender",
+                                                    daemon=True)
+                    self._sender.start()
+
+    def _send_loop(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            while len(batch) < 500:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                pipe = self.client.pipeline(transaction=False)
+                for day, digest, key in batch:
+                    self._script(keys=[f"{self.prefix}:seen:{day.isoformat()}", self._pending],
+                                 args=[digest, key, SEEN_SECONDS], client=pipe)
+                pipe.execute()
+            except self._errors as exc:
+                self._failed(type(exc).__name__)
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
+
+    def drain(self) -> None:
+        """Wait until the queued views are in Redis (tests, shutdown)."""
+        if self.background:
+            self._queue.join()
 
     def add(self, key: str, n: int = 1) -> None:
         if not self._up():
@@ -202,6 +253,6 @@ class RedisBuffer:
 
 
 def make_buffer(redis_url: str | None) -> MemoryBuffer | RedisBuffer:
-    """A Redis buffer when Redis is configured, else one in process memory."""
-    return RedisBuffer.from_url(redis_url) if redis_url else MemoryBuffer()
+    """A Redis buffer (sending from a thread) when Redis is configured, else one in process memory."""
+    return RedisBuffer.from_url(redis_url, background=True) if redis_url else MemoryBuffer()
 
