@@ -63,8 +63,8 @@ def test_likes_and_new_translations_count(session):
     # the factory's translations were published just now: move them out of every window
     for t in liked.translations:
         t.published_at = NOW - timedelta(days=200)
-    session.add_all(Like(user_id=UserFactory().id, work_id=liked.id, created_at=NOW - timedelta(hours=2))
-                    for _ in range(2))
+    session.add_all(Like(user_id=UserFactory().id, target_kind="work", target_id=liked.id, work_id=liked.id,
+                         created_at=NOW - timedelta(hours=2)) for _ in range(2))
     add_views(session, "work", quiet.id, {0: 5})
     session.flush()
     stats.compute_trending(session, now=NOW)
@@ -73,6 +73,19 @@ def test_likes_and_new_translations_count(session):
     session.flush()
     stats.compute_trending(session, now=NOW)
     assert ranking(session, "day", "fr") == [liked.id]
+
+
+def test_a_like_of_a_translation_counts_for_its_work_in_its_language(session):
+    liked, quiet = make_work("liked", translations=("de",)), make_work("quiet")
+    for t in liked.translations:
+        t.published_at = NOW - timedelta(days=200)
+    session.add(Like(user_id=UserFactory().id, target_kind="translation", target_id=liked.translations[0].id,
+                     created_at=NOW - timedelta(hours=2)))
+    add_views(session, "work", quiet.id, {0: 3})
+    session.flush()
+    stats.compute_trending(session, now=NOW)
+    assert ranking(session, "day") == [liked.id, quiet.id]  # one like (5) beats three views
+    assert ranking(session, "day", "de") == [liked.id]
 
 
 def test_recomputing_replaces_the_lists(session):

@@ -16,7 +16,15 @@ from ...models import Bookmark, Comment, Like, Translation
 
 
 def likes_since(session: Session, since: datetime):
-    return session.execute(select(Like.work_id, None, Like.created_at).where(Like.created_at >= since)).all()
+    """Likes of works and of translations (for their work, in the translation's language);
+    likes of collections and comments are not about one work."""
+    works = session.execute(select(Like.work_id, None, Like.created_at).where(
+        Like.created_at >= since, Like.target_kind == "work", Like.work_id.is_not(None))).all()
+    translations = session.execute(
+        select(Translation.work_id, Translation.language, Like.created_at)
+        .join(Translation, Translation.id == Like.target_id)
+        .where(Like.created_at >= since, Like.target_kind == "translation")).all()
+    return works + translations
 
 
 def bookmarks_since(session: Session, since: datetime):
@@ -30,7 +38,8 @@ def comments_since(session: Session, since: datetime):
     return session.execute(
         select(Comment.work_id, Translation.language, Comment.created_at)
         .outerjoin(Translation, Translation.id == Comment.translation_id)
-        .where(Comment.created_at >= since, Comment.deleted_at.is_(None))).all()
+        .where(Comment.created_at >= since, Comment.deleted_at.is_(None), Comment.hidden_at.is_(None),
+               Comment.work_id.is_not(None))).all()
 
 
 def translations_published_since(session: Session, since: datetime):
