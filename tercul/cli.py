@@ -49,9 +49,10 @@ def register_commands(app: Flask) -> None:
     from .analysis_commands import COMMANDS as analysis_commands
     from .backup_cli import COMMANDS as backup_commands
     from .search.commands import COMMANDS as search_commands
+    from .stats_commands import COMMANDS as stats_commands
 
     for command in (serve, import_command, export_command, demo, seed, users, graphql_group, *search_commands,
-                    *analysis_commands, *backup_commands):
+                    *analysis_commands, *backup_commands, *stats_commands):
         app.cli.add_command(command)
 
 

@@ -182,6 +182,10 @@ class Config:
         self.JOBS_IN_PROCESS = _bool("JOBS_IN_PROCESS", True)
         self.JOBS_MAX_ATTEMPTS = _int("JOBS_MAX_ATTEMPTS", 5, minimum=1)
         self.JOBS_BACKOFF_SECONDS = _int("JOBS_BACKOFF_SECONDS", 10, minimum=1)
+        # reading statistics: views wait in a buffer (Redis, or memory) this long before the
+        # flush job writes them (a crash of an embedded server loses at most this much)
+        self.STATS_FLUSH_SECONDS = _int("STATS_FLUSH_SECONDS", 60, minimum=1)
+        self.TRENDING_SECONDS = _int("TRENDING_SECONDS", 600, minimum=10)
         # hybrid search: 0 = keyword only, 1 = meaning only (default measured by bench/search.py)
         self.SEARCH_ALPHA = _fraction("SEARCH_ALPHA", 0.6)
 
@@ -354,6 +358,9 @@ VARIABLES = [
     ("JOBS_IN_PROCESS", "true", "without a broker, run index jobs in a thread of the web process after commits"),
     ("JOBS_MAX_ATTEMPTS", "5", "failures before a job is dead (listed on /admin/jobs)"),
     ("JOBS_BACKOFF_SECONDS", "10", "wait before the first retry; doubles with each failure (at most an hour)"),
+    ("STATS_FLUSH_SECONDS", "60", "views are buffered (Redis, or memory when embedded) and written this often; "
+     "an embedded server that crashes loses at most this many seconds of views"),
+    ("TRENDING_SECONDS", "600", "how often the trending lists are recomputed"),
     ("TERCUL_INSTANCE", "instance/", "folder for the SQLite file, mail, index"),
     ("MAIL_BACKEND", "file (smtp in production)", "file, smtp, console or locmem (tests)"),
     ("MAIL_FOLDER", "instance/mail", "where the file backend writes messages"),

@@ -35,6 +35,8 @@ LIST_SIZES = {
     "Me.savedSearches": 100, "CollectionItem.languages": 2,
     "Comment.replies": 20, "Query.commentLines": 100,
     "Contribution.lineComments": 50, "LineCommentThread.comments": 10,
+    "Query.viewCounts": 100, "AdminStatistics.days": 366, "AdminStatistics.topQueries": 20,
+    "AdminStatistics.emptyQueries": 20,
 }
 DEFAULT_LIST_SIZE = DEFAULT_PAGE
 

@@ -57,6 +57,16 @@ _tags_of_work = _per_request("tags_of_work", lambda session, ids: lookups.terms_
 def terms_of_work(ctx: Context, kind: str) -> SyncDataLoader:
     """Genres (``kind`` "genres") or tags ("tags") of works."""
     return (_genres_of_work if kind == "genres" else _tags_of_work)(ctx)
+
+
+def view_count(ctx: Context, kind: str) -> SyncDataLoader:
+    """All-time views of objects of ``kind`` (``work``, ``translation``, ``collection``) by id."""
+    from ..services import stats
+
+    return ctx.loader(f"view_count:{kind}", lambda: SyncDataLoader(
+        lambda ids: stats.view_totals_in_order(ctx.session, kind, list(ids))))
+
+
 translation_by_id = _per_request("translation_by_id", lookups.translations_by_ids)
 # (collection id, n) -> its first n items: the first page of every collection of a list at once
 first_items_of_collection = _per_request("first_items_of_collection", collection_page.first_items)

@@ -5,10 +5,10 @@ from functools import lru_cache
 
 import graphene
 
-from .areas import accounts, analysis, catalog, comments, contributions, editing, reading, search, social
+from .areas import accounts, analysis, catalog, comments, contributions, editing, reading, search, social, stats
 
 # the areas of the API, in the order their fields appear
-AREAS = [catalog, reading, search, analysis, accounts, contributions, editing, social, comments]
+AREAS = [catalog, reading, search, analysis, accounts, contributions, editing, social, comments, stats]
 
 
 @lru_cache(maxsize=1)

@@ -4,6 +4,7 @@ from .catalog import (FORMS, TRANSLATION_STATUSES, Author, AuthorName, Genre, Ta
 from .contributions import (CONTRIBUTION_KINDS, CONTRIBUTION_STATUSES, Contribution, ContributionRevision,
                             ReviewComment, ReviewEvent)
 from .jobs import OutboxEntry, TextAnalysis
+from .stats import PERIODS, VIEW_KINDS, SearchQueryDaily, StatsFlush, TrendingEntry, ViewDaily
 from .social import Bookmark, Collection, CollectionItem, Comment, Like, SavedSearch, WorkViewDaily
 from .texts import AlignmentLink, TextDivision, TextLine, TextRevision
 from .users import ROLES, Notification, RefreshToken, User
@@ -14,4 +15,5 @@ __all__ = [
     "Contribution", "ContributionRevision", "ReviewComment", "ReviewEvent", "OutboxEntry", "TextAnalysis", "Bookmark",
     "Collection", "CollectionItem", "Comment", "Like", "SavedSearch", "WorkViewDaily", "AlignmentLink",
     "TextDivision", "TextLine", "TextRevision", "ROLES", "Notification", "RefreshToken", "User",
+    "PERIODS", "VIEW_KINDS", "SearchQueryDaily", "StatsFlush", "TrendingEntry", "ViewDaily",
 ]

@@ -42,6 +42,10 @@ def start_jobs(app: Flask) -> None:
     relay = app.extensions.get("tercul.relay")
     if relay is not None:
         relay.catch_up()
+    if relay is not None and relay.enabled and app.config.get("JOBS_MODE") != "broker":
+        from .schedule import start_in_process
+
+        start_in_process(app)  # the periodic jobs (view flush, trending); `tercul worker` runs them otherwise
 
 
 def _note_outbox_rows(session: Session, _flush_context) -> None:

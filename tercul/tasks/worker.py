@@ -148,8 +148,13 @@ def run_worker(app: Flask, *, threads: int = 2, poll: float = 1.0, once: bool = 
             jobs.on_start(db.session)
         finally:
             db.session.remove()
+    from .schedule import Scheduler
+
+    scheduler = None if once else Scheduler(app)  # periodic jobs, each once across workers
     try:
         while not stop.is_set():
+            if scheduler is not None:
+                scheduler.run_due()
             with app.app_context():
                 try:
                     if broker_mode:

@@ -4,8 +4,8 @@ from flask import Flask
 
 def register_web(app: Flask) -> None:
     from . import (account, analysis, collections, comments, contribute, history, line_editor, main, reading, review,
-                   search, social)
+                   search, social, stats)
 
     for module in (main, reading, account, search, contribute, line_editor, review, history, analysis, collections,
-                   social, comments):
+                   social, comments, stats):
         app.register_blueprint(module.bp)

@@ -17,6 +17,7 @@ from ..services.social import actions, collection_page, collections
 from .collection_forms import CollectionForm, NoteForm
 from .forms import SubmitForm
 from .htmx import render_cached, render_page, wants_fragment
+from .stats import count_request_view
 from .responses import fail, require_valid
 
 bp = Blueprint("collections", __name__)
@@ -118,6 +119,7 @@ def show(ident: str):
                                                page=parse_page(request.args.get("page")))
     except NotFound as error:
         abort(404, error.message)
+    count_request_view("collection", view.collection.id)
     return render_page("collections/show.html", "collections/_items.html", view=view, form=SubmitForm(),
                        note_form=NoteForm())
 

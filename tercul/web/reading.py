@@ -13,6 +13,7 @@ from ..services.languages import language_name
 from ..services.social import comments
 from ..texts.rows import ReaderView
 from .htmx import render_cached, render_page
+from .stats import count_request_view
 
 bp = Blueprint("reading", __name__)
 
@@ -66,6 +67,8 @@ def work(slug: str):
     stamp = _work_stamp(slug)
     if stamp is None:
         abort(404, f"There is no work “{slug[:80]}” in the library.")
+    if stamp.id:
+        count_request_view("work", stamp.id)
 
     def build():
         try:
@@ -103,6 +106,7 @@ def translation(slug: str, key: str):
         target = comments.translation_target(db.session, acting_user(), page.work.id, page.translation.key)
     except NotFound as exc:
         abort(404, exc.message)
+    count_request_view("translation", page.translation.id)
     return render_page("reading/translation.html", "reading/_text.html", page=page, view=page.reader,
                        slug=page.work.slug, comment_target=target,
                        comment_markers=comments.line_markers(db.session, target))

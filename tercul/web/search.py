@@ -7,12 +7,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from .. import tasks
-from ..extensions import db
+from ..extensions import cache, db
 from ..services import search as search_service
 from ..services import languages, search_links, search_status
 from ..services.errors import DomainError, Forbidden, NotFound
 from ..tasks import admin as jobs_admin
 from .htmx import render_cached
+from .stats import count_request_search
 
 bp = Blueprint("search", __name__)
 
@@ -37,16 +38,23 @@ def search():
     key = search_service.results_key(db.session, params)
     query_string = urlencode(params.to_args(page=None), doseq=True)
 
+    total_key = f"stats:search-total:{key}"
+
     def build():
-        return {"page": search_service.search(db.session, params), "params": params,
-                "sorts": search_service.SORT_LABELS, "modes": search_service.MODE_LABELS,
-                "query_string": query_string}
+        page = search_service.search(db.session, params)
+        cache.set(total_key, page.total, timeout=current_app.config["CACHE_DEFAULT_TIMEOUT"])
+        return {"page": page, "params": params, "sorts": search_service.SORT_LABELS,
+                "modes": search_service.MODE_LABELS, "query_string": query_string}
 
     progress = search_status.embedding_progress(db.session)
-    return render_cached("search/index.html", "search/_results.html", "search/_results.html", (key,), build,
-                         current_app.config["CACHE_DEFAULT_TIMEOUT"], params=params,
-                         indexing=progress.label if progress else None,
-                         language_codes=search_service.library_languages(db.session))
+    response = render_cached("search/index.html", "search/_results.html", "search/_results.html", (key,), build,
+                             current_app.config["CACHE_DEFAULT_TIMEOUT"], params=params,
+                             indexing=progress.label if progress else None,
+                             language_codes=search_service.library_languages(db.session))
+    if params.page == 1 and not params.is_browse:
+        total = cache.get(total_key)  # None: the results came from a cache entry older than it
+        count_request_search(params.q, 1 if total is None else total)  # the words only: no user data
+    return response
 
 
 @bp.post("/search/save")

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..security import acting_user
 from ..services.errors import DomainError, NotFound
 from ..services.social import actions, bookmarks, collections, likes
+from ..services.social.markdown import render_markdown
 from ..texts.alignment import anchor_key, line_anchor
 from .collections import safe_next
 from .forms import SubmitForm
@@ -105,13 +106,7 @@ def line_anchor_filter(key: str) -> str:
 
 @bp.app_template_filter("collection_markdown")
 def collection_markdown(text: str | None) -> Markup:
-    """A collection's description: the comments' safe Markdown subset once it is there
-    (tercul/services/social/markdown.py), else escaped paragraphs."""
-    try:
-        from ..services.social.markdown import render_markdown
-    except ImportError:
-        paragraphs = [p.strip() for p in (text or "").split("\n\n") if p.strip()]
-        return Markup("".join(Markup("<p>%s</p>") % p for p in paragraphs))
+    """A collection's description, in the comments' safe Markdown subset."""
     return render_markdown(text or "")
 
 

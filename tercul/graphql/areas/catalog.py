@@ -172,6 +172,12 @@ class TranslationType(graphene.ObjectType):
     text = graphene.Field(TextRevisionType, description="The published text.")
     possibly_outdated = graphene.Boolean(
         required=True, description="True when the original has changed since this translation was made.")
+    view_count = graphene.Int(required=True, description="Views of the translation's own page (each reader once "
+                                                         "a day; written every minute).")
+
+    def resolve_view_count(t, info):
+        return loaders.view_count(info.context, "translation").load(t.id)
+
     like_count = graphene.Int(required=True, description="How many readers like this translation.")
     viewer_has_liked = graphene.Boolean(required=True, description="The signed-in user likes it (false if anonymous).")
 
@@ -225,6 +231,8 @@ class WorkType(graphene.ObjectType):
     licence = graphene.String(description="Licence or copyright status.")
     created_at = graphene.DateTime(required=True, description="When the work was added to Tercul.")
     translation_count = graphene.Int(required=True, description="Number of published translations.")
+    view_count = graphene.Int(required=True, description="Views of the work's page (each reader once a day; "
+                                                         "written every minute).")
     authors = graphene.List(graphene.NonNull(AuthorType), required=True, description="Authors, in order.")
     genres = graphene.List(graphene.NonNull(Term), required=True, description="Genres.")
     tags = graphene.List(graphene.NonNull(Term), required=True, description="Tags.")
@@ -249,6 +257,9 @@ class WorkType(graphene.ObjectType):
 
     def resolve_form(w, info):
         return w.form
+
+    def resolve_view_count(w, info):
+        return loaders.view_count(info.context, "work").load(w.id)
 
     def resolve_authors(w, info):
         return loaders.authors_of_work(info.context).load(w.id)

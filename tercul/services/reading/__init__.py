@@ -19,7 +19,7 @@ from .browse import (DEFAULT_SORT, SORTS, ActiveFilter, BrowseFilters, BrowseRes
                      browse_works, clean_browse_args, find_works)
 from .cards import WorkCard
 from .display import century_label, century_of, format_dates, language_choices, text_direction
-from .home import HomePage, RecentTranslation, home_page
+from .home import HomePage, RecentTranslation, home_page, recent_translations
 from .page_cache import (COUNT_TTL, FACETS_TTL, invalidate_library, invalidate_work, library_generation,
                          library_version)
 from .pagination import MAX_PAGE_SIZE, Pagination, page_size, parse_page
@@ -35,6 +35,6 @@ __all__ = [
     "WorkPage", "WorkStamp",
     "author_page", "browse_authors", "browse_facets", "browse_works", "century_label", "century_of",
     "choose_columns", "clean_browse_args", "find_works", "format_dates", "home_page", "invalidate_library",
-    "invalidate_work", "language_choices", "library_generation", "library_version", "line_anchor", "page_size", "parse_page",
-    "text_direction", "translation_page", "work_page", "work_stamp",
+    "invalidate_work", "language_choices", "library_generation", "library_version", "line_anchor", "page_size",
+    "parse_page", "recent_translations", "text_direction", "translation_page", "work_page", "work_stamp",
 ]

@@ -46,14 +46,20 @@ def home_page(session: Session, *, recent: int = 8) -> HomePage:
         select(Work.id, Work.slug, Work.title, Work.language, Work.form, Work.period, Work.date_from,
                Work.date_to, Work.translation_count, Work.current_revision_id)
         .where(Work.parent_id.is_(None)).order_by(Work.created_at.desc(), Work.id.desc()).limit(recent)).all()
-    translations = [
-        RecentTranslation(work_slug=r.slug, work_title=r.work_title, key=r.key, language=r.language,
-                          title=r.title, translator=r.display_name or r.translator_name,
-                          published_at=r.published_at)
-        for r in session.execute(
-            select(Work.slug, Work.title.label("work_title"), Translation.key, Translation.language,
-                   Translation.title, Translation.translator_name, User.display_name, Translation.published_at)
-            .join(Work, Work.id == Translation.work_id).outerjoin(User, User.id == Translation.translator_id)
-            .where(Translation.status == "published", Translation.published_at.is_not(None))
-            .order_by(Translation.published_at.desc(), Translation.id.desc()).limit(recent))]
-    return HomePage(facets=facets, recent_works=work_cards(session, rows), recent_translations=translations)
+    return HomePage(facets=facets, recent_works=work_cards(session, rows),
+                    recent_translations=recent_translations(session, limit=recent))
+
+
+def recent_translations(session: Session, *, limit: int = 8, language: str | None = None) -> list[RecentTranslation]:
+    """The translations published last (in ``language`` when given), newest first; one query."""
+    query = (select(Work.slug, Work.title.label("work_title"), Translation.key, Translation.language,
+                    Translation.title, Translation.translator_name, User.display_name, Translation.published_at)
+             .join(Work, Work.id == Translation.work_id).outerjoin(User, User.id == Translation.translator_id)
+             .where(Translation.status == "published", Translation.published_at.is_not(None))
+             .order_by(Translation.published_at.desc(), Translation.id.desc()).limit(limit))
+    if language:
+        query = query.where(Translation.language == language)
+    return [RecentTranslation(work_slug=r.slug, work_title=r.work_title, key=r.key, language=r.language,
+                              title=r.title, translator=r.display_name or r.translator_name,
+                              published_at=r.published_at)
+            for r in session.execute(query)]

@@ -36,11 +36,12 @@ class TranslationInfo:
     revision_id: int | None
     out_of_date: bool
     line_count: int
+    id: int = 0  # the row's id (view counts); not part of the reading view's identity
 
 
 def published_translations(session: Session, work: Work) -> list[TranslationInfo]:
     rows = session.execute(
-        select(Translation.key, Translation.language, Translation.title, Translation.translator_name,
+        select(Translation.id, Translation.key, Translation.language, Translation.title, Translation.translator_name,
                User.display_name, Translation.source, Translation.licence, Translation.current_revision_id,
                TextRevision.original_revision_id, TextRevision.line_count)
         .outerjoin(User, User.id == Translation.translator_id)
@@ -53,7 +54,7 @@ def published_translations(session: Session, work: Work) -> list[TranslationInfo
         source=r.source, licence=r.licence, revision_id=r.current_revision_id,
         out_of_date=(r.original_revision_id is not None and work.current_revision_id is not None
                      and r.original_revision_id != work.current_revision_id),
-        line_count=r.line_count or 0) for r in rows]
+        line_count=r.line_count or 0, id=r.id) for r in rows]
 
 
 def reader_view(session: Session, work: Work, translations: list[TranslationInfo], chosen: list[str],

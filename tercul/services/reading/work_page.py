@@ -55,7 +55,7 @@ class WorkStamp:
 
     title: str
     version: str
-    id: int = 0  # the work's id (its comment thread is loaded by id)
+    id: int = 0  # the work's id (view counts; its comment thread is loaded by id)
 
 
 def work_stamp(session: Session, slug: str, *, keep_seconds: int = 0) -> WorkStamp | None:
