@@ -81,6 +81,9 @@ def session(app):
     savepoints inside the outer transaction, which the fixture throws away.
     """
     with app.app_context():
+        from tercul.extensions import cache
+
+        cache.clear()  # entries cached from an earlier test's library (known filter values, pages...)
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session

@@ -78,7 +78,8 @@ def work(slug: str):
         except NotFound as exc:
             abort(404, exc.message)
         # the line markers of the work's comments: the stamp changes with them
-        markers = comments.line_markers(db.session, comments.resolve_target(db.session, None, "work", page.work.id))
+        markers = (comments.line_markers(db.session, comments.resolve_target(db.session, None, "work", page.work.id))
+                   if stamp.comments else {})
         return {"page": page, "view": page.reader, "slug": page.work.slug, "comment_markers": markers}
 
     key = ("work", slug, stamp.version, requested, part, line, swap, parts_page, translations_page, per_page,

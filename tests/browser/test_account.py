@@ -36,7 +36,8 @@ def test_register_verify_log_in_and_out(page, live_app, live_server):
     address = f"reader-{uuid.uuid4().hex[:8]}@example.org"
 
     page.goto("/")
-    page.get_by_role("link", name="Register").click()
+    page.get_by_role("link", name="Log in").click()
+    page.get_by_role("link", name="Create an account").click()
     page.get_by_label("Display name").fill("Ana Blandiana")
     page.get_by_label("Email address").fill(address)
     page.get_by_label("Password").fill(PASSWORD)

@@ -76,7 +76,7 @@ def _populate(app) -> None:
         contributions.propose_translation(session, contributor, works[0].id, language="it", title="Pietre",
                                           text="Prima riga\nseconda riga\n")
         for work in works:
-            session.add(Like(user_id=reader.id, work_id=work.id))
+            session.add(Like(user_id=reader.id, target_kind="work", target_id=work.id, work_id=work.id))
             session.add(WorkViewDaily(work_id=work.id, day=date(2026, 12, 1), views=7))
         session.add(Bookmark(user_id=reader.id, work_id=works[1].id, line_key="1.2", note="ici"))
         session.add(Comment(user_id=reader.id, work_id=works[2].id, line_key="1.1", body="Lovely\nline"))

@@ -354,7 +354,7 @@ def test_work_page_query_count_does_not_grow_with_translations(client, session, 
         two = _statements(client, count_queries, url.format("two"))
         twenty = _statements(client, count_queries, url.format("twenty"))
         assert two == twenty, (url, count_queries.statements)
-        assert twenty <= 10
+        assert twenty <= 10, count_queries.statements
 
 
 def test_collection_query_count_does_not_grow_with_parts(client, session, count_queries):

@@ -56,6 +56,7 @@ class WorkStamp:
     title: str
     version: str
     id: int = 0  # the work's id (view counts; its comment thread is loaded by id)
+    comments: int = 0  # comments on the work itself (none: no line markers to look up)
 
 
 def work_stamp(session: Session, slug: str, *, keep_seconds: int = 0) -> WorkStamp | None:
@@ -75,7 +76,7 @@ def work_stamp(session: Session, slug: str, *, keep_seconds: int = 0) -> WorkSta
         if row is None:
             return None
         stamp = WorkStamp(title=row[1], version=f"{row[0]}:{row[2]}:{row[3]}:{row[4]}:{row[5]}:{row[6]}:{row[7]}",
-                          id=row[0])
+                          id=row[0], comments=row[6] or 0)
         if keep_seconds:
             cache.set(stamp_key(slug), stamp, timeout=keep_seconds)
     return stamp
