@@ -35,16 +35,18 @@ def read_language(raw: str | None) -> str | None:
 class LanguageField(StringField):
     """A language typed in the type-ahead picker (templates/components/_language_picker.html):
     its ``data`` is the code (``de``) whether a code or a name the picker showed was sent;
-    an unknown language is an error of the field. Empty is left to the services."""
+    an unknown or missing language is an error of the field."""
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         self.language_error = None
-        if (self.data or "").strip():
-            try:
-                self.data = parse_language_choice(self.data, SUGGESTED_LANGUAGES, field=self.name)
-            except Invalid as error:
-                self.language_error = error.message
+        if not (self.data or "").strip():
+            self.language_error = "Choose a language: type its name or its ISO 639 code, like de, fr or grc."
+            return
+        try:
+            self.data = parse_language_choice(self.data, SUGGESTED_LANGUAGES, field=self.name)
+        except Invalid as error:
+            self.language_error = error.message
 
     def pre_validate(self, form):
         if getattr(self, "language_error", None):

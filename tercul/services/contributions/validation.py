@@ -64,7 +64,7 @@ def _year(value: Any, field: str) -> int | None:
 
 def _language(value: str | None) -> str:
     if not (value or "").strip():
-        raise Invalid("language", "Choose a language: type its name or its ISO 639 code, like de, fr or grc.")
+        raise Invalid("language", "Enter the language as an ISO 639 code, like de, fr or grc.")
     return normalize_language(value)
 
 
