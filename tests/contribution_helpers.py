@@ -49,5 +49,5 @@ def text(response) -> str:
 
 
 def field_error(html: str, name: str) -> str | None:
-    match = re.search(rf'<p class="c-error" id="{name}-error">(.*?)</p>', html, re.S)
-    return unescape(match.group(1)).strip() if match else None
+    match = re.search(rf'<(p|span) class="c-error" id="{name}-error">(.*?)</\1>', html, re.S)
+    return unescape(match.group(2)).strip() if match else None

@@ -17,7 +17,8 @@ from ..services import accounts, contributions, notifications
 from ..services.errors import Conflict, DomainError, Invalid, NotFound
 from ..services.reading import lookups
 from ..texts.validation import decode_upload
-from .contribution_forms import FORMS_BY_KIND, ActionForm, ContributionForm, LineCommentForm
+from .contribution_forms import (FORMS_BY_KIND, SUGGESTED_LANGUAGES, ActionForm, ContributionForm, LineCommentForm,
+                                 read_language)
 from . import line_editor
 from .htmx import wants_fragment
 from .responses import fail, require_valid, see_other
@@ -26,12 +27,6 @@ if TYPE_CHECKING:
     from ..models import Contribution
 
 bp = Blueprint("contribute", __name__)
-
-# common languages offered while typing a code (any ISO 639 code is accepted)
-SUGGESTED_LANGUAGES = ("ar", "bg", "ca", "cs", "cy", "da", "de", "el", "en", "eo", "es", "et", "eu", "fa", "fi", "fr",
-                       "ga", "gd", "grc", "he", "hi", "hr", "hu", "hy", "id", "is", "it", "ja", "ka", "ko", "la",
-                       "lt", "lv", "mk", "nl", "nn", "no", "pl", "pt", "pt-BR", "ro", "ru", "sk", "sl", "sq", "sr",
-                       "sv", "sw", "ta", "tr", "uk", "ur", "vi", "yi", "zh")
 
 
 @bp.record_once
@@ -276,7 +271,7 @@ def preview():
         result = contributions.preview(
             db.session, acting_user(), kind=kind, text=request.form.get("text", ""),
             work_id=_int(request.form.get("work_id")), translation_id=_int(request.form.get("translation_id")),
-            form=request.form.get("form"), language=request.form.get("language"))
+            form=request.form.get("form"), language=read_language(request.form.get("language")))
     except Invalid as error:
         return render_template("contribute/_preview.html", preview=None, error=error.message, kind=kind), 422
     except DomainError as error:

@@ -2,7 +2,8 @@
 
 The forms only carry what people typed: every rule is checked by
 :mod:`tercul.services.contributions`, whose ``Invalid(field, message)`` is shown next
-to the field of the same name (:meth:`ContributionForm.show_error`).
+to the field of the same name (:meth:`ContributionForm.show_error`). The one exception
+is a language (:class:`LanguageField`): the picker's name is read back as its code here.
 """
 from __future__ import annotations
 
@@ -10,8 +11,47 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
 
 from ..services.errors import Invalid
+from ..services.languages import parse_language_choice
+
+# common languages offered by the language pickers (any ISO 639 code is accepted too)
+SUGGESTED_LANGUAGES = ("ar", "bg", "ca", "cs", "cy", "da", "de", "el", "en", "eo", "es", "et", "eu", "fa", "fi", "fr",
+                       "ga", "gd", "grc", "he", "hi", "hr", "hu", "hy", "id", "is", "it", "ja", "ka", "ko", "la",
+                       "lt", "lv", "mk", "nl", "nn", "no", "pl", "pt", "pt-BR", "ro", "ru", "sk", "sl", "sq", "sr",
+                       "sv", "sw", "ta", "tr", "uk", "ur", "vi", "yi", "zh")
+
+
+def read_language(raw: str | None) -> str | None:
+    """What a language picker sent, as a code: a code, or a name the picker offered
+    (``German · Deutsch``, ``German``, ``Deutsch``); ``None`` when empty or unknown."""
+    try:
+        return parse_language_choice(raw, SUGGESTED_LANGUAGES)
+    except Invalid:
+        return None
+
+
+class LanguageField(StringField):
+    """A language typed in the type-ahead picker (templates/components/_language_picker.html):
+    its ``data`` is the code (``de``) whether a code or a name the picker showed was sent;
+    an unknown or missing language is an error of the field."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.language_error = None
+        if not (self.data or "").strip():
+            self.language_error = "Choose a language: type its name or its ISO 639 code, like de, fr or grc."
+            return
+        try:
+            self.data = parse_language_choice(self.data, SUGGESTED_LANGUAGES, field=self.name)
+        except Invalid as error:
+            self.language_error = error.message
+
+    def pre_validate(self, form):
+        if getattr(self, "language_error", None):
+            raise ValidationError(self.language_error)
+
 
 _TEXT = {"rows": 18, "spellcheck": "true", "autocomplete": "off", "class": "text-input"}
 
@@ -50,9 +90,9 @@ class _TextFields(ContributionForm):
 
 
 class TranslationForm(_TextFields):
-    language = StringField("Language", render_kw={
-        "maxlength": 16, "autocomplete": "off", "spellcheck": "false", "list": "languages",
-        "autocapitalize": "none"}, description="Of the translation, as an ISO 639 code: de, fr, es, grc, pt-BR…")
+    language = LanguageField("Language", render_kw={"maxlength": 100, "autocapitalize": "none"},
+                             description="Of the translation: type its name (German, Deutsch) or its ISO 639 code "
+                                         "(de, grc, pt-BR…) and choose it from the list.")
     title = StringField("Title of the translation", render_kw={"maxlength": 500})
     translator = RadioField("Who made this translation?", default="self", validate_choice=False, choices=[
         SelectChoice("self", "I did: it is my own translation"),
@@ -70,9 +110,9 @@ class EditForm(_TextFields):
 
 class WorkForm(_TextFields):
     title = StringField("Title", render_kw={"maxlength": 500}, description="In the work's own language.")
-    language = StringField("Language of the original", render_kw={
-        "maxlength": 16, "autocomplete": "off", "spellcheck": "false", "list": "languages",
-        "autocapitalize": "none"}, description="An ISO 639 code: en, de, la, grc…")
+    language = LanguageField("Language of the original", render_kw={"maxlength": 100, "autocapitalize": "none"},
+                             description="Type its name (Latin, English) or its ISO 639 code (la, en, grc…) "
+                                         "and choose it from the list.")
     form = SelectField("Form", validate_choice=False, choices=[
         SelectChoice("poetry", "Poetry"), SelectChoice("prose", "Prose"), SelectChoice("drama", "Drama")])
     author = StringField("Author in the library", render_kw={"maxlength": 200, "autocomplete": "off",

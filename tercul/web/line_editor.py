@@ -67,6 +67,8 @@ def handle(form, propose, *, work, contribution=None, languages=()):
 def _autosave(form, propose, editor, contribution):
     """Save what is typed as a draft (created on the first save); JSON for the page's script."""
     if not form.validate_on_submit():
+        if form.language.errors and not form.csrf_token.errors:  # a language the picker does not know
+            return jsonify(saved=False, field="language", message=f"Not saved yet: {form.language.errors[0]}"), 422
         return jsonify(saved=False, message="Not saved: the page expired. Reload it (what you typed stays here)."), 400
     if contribution is not None and contribution.status != "draft":
         return jsonify(saved=False, message="Not saved automatically: this contribution is under review. "

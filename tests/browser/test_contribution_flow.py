@@ -97,7 +97,9 @@ def test_a_translation_from_draft_to_the_work_page(cast, open_as, live_server):
     ana.locator(f'a[href$="/contribute/works/{slug}/translate"]').first.click()
     ana.wait_for_url(f"**/contribute/works/{slug}/translate")
     assert "At dusk the keeper climbs the stair" in ana.locator("#preview").inner_text()  # the original to read
-    ana.get_by_label("Language", exact=True).fill("de")
+    # the language picker (issue #14): a name from its list, and the form sends the code
+    ana.get_by_label("Language", exact=True).fill("German · Deutsch")
+    assert ana.locator('.language-picker input[type="hidden"][name="language"]').input_value() == "de"
     ana.get_by_label("Title of the translation").fill("Der Lampenwärter")
     ana.get_by_label("Text", exact=True).fill(STANZA_1)
     # the live preview (htmx, no reload) aligns the lines and warns about the missing stanza
@@ -117,6 +119,7 @@ def test_a_translation_from_draft_to_the_work_page(cast, open_as, live_server):
     ana.wait_for_url(re.compile(r"/contribute/\d+$"))
     contribution_url = ana.url
     assert ana.locator(".c-head .c-status").text_content() == "Waiting for review"
+    assert "German (de)" in ana.inner_text("main")
 
     # --- the first reviewer asks for the missing stanza
     ben = open_as(cast["Ben"])

@@ -106,8 +106,9 @@ def test_submitting_a_translation(client, session, ana, work):
 
 
 @pytest.mark.parametrize("data, field, message", [
-    ({"language": "klingonish"}, "language", "not a language code"),
-    ({"language": "xx"}, "language", "ISO 639"),
+    ({"language": "klingonish"}, "language", "“klingonish” is not a language we know; type its name or ISO code"),
+    ({"language": "xx"}, "language", "“xx” is not a language we know"),
+    ({"language": ""}, "language", "Choose a language"),
     ({"text": "   "}, "text", "the text is empty"),
     ({"title": ""}, "title", "Enter the translated title"),
     ({"translator": "historical", "translator_name": "J. Voss"}, "source", "Enter where the text comes from"),

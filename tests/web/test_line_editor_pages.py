@@ -70,7 +70,7 @@ def test_autosave_says_why_it_could_not_save(client, session, ana, work):
     response = post(client, url, {**FACTS, "language": "", "line-1.1": "eins", "action": "autosave"})
     assert response.status_code == 422
     assert response.get_json() == {"saved": False, "field": "language", "message": (
-        "Not saved yet: Enter the language as an ISO 639 code, like de, fr or grc.")}
+        "Not saved yet: Choose a language: type its name or its ISO 639 code, like de, fr or grc.")}
     assert client.post(url, data={**FACTS, "action": "autosave"}).status_code == 400  # no CSRF token
     c = svc.propose_translation(session, ana, work.id, language="de", title="Die Glocke", text="a\nb\n\nc\nd")
     session.commit()
