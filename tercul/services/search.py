@@ -31,7 +31,7 @@ from ..search.query import ParsedQuery, parse_query
 from .analysis.features import FEATURES, feature_label
 from .errors import Forbidden, Invalid, NotFound
 from .languages import language_choice, parse_language_choice
-from .search_links import mark_translation_only_keys
+from .search_links import mark_line_addresses, mark_translation_only_keys
 
 PER_PAGE = 20
 MAX_PAGE = 50  # deep pages of a relevance ranking are not useful; the filters are
@@ -256,6 +256,11 @@ class LineView:
     key: str
     pieces: list[tuple[str, bool]]  # (text, matched)
     is_hit: bool
+    address: str = ""  # "Act 1, scene 2, line 5"; empty when the line is not in the text any more
+
+    @property
+    def label(self) -> str:
+        return self.address or self.key
 
 
 @dataclass
@@ -369,6 +374,7 @@ def search(session: Session, params: SearchParams, *, backend: SearchBackend | N
     terms = query_terms(params.query.positive_words + list(corrections.values()))
     items = [_item(hit, terms) for hit in results.hits]
     mark_translation_only_keys(session, items)
+    mark_line_addresses(session, items)
     facets = _facets(session, params, results.facets)
     pages = max(1, min(MAX_PAGE, math.ceil(results.total / params.per_page)))
     return SearchPage(params=params, items=items, total=results.total, facets=facets, pages=pages,

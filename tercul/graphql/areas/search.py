@@ -73,6 +73,10 @@ class SnippetLine(graphene.ObjectType):
     """A line of the passage that matched."""
 
     key = graphene.String(required=True, description="The line's key: link to it in the reading view.")
+    address = graphene.String(required=True,
+                              description="Where the line is, for readers: `Act 1, scene 2, line 5` (`Line 12` "
+                                          "in a poem, `Chapter 3, paragraph 4` in prose); show this, not the "
+                                          "key. Empty when the line is no longer in the text.")
     is_hit = graphene.Boolean(required=True, description="The line that matched best.")
     pieces = graphene.List(graphene.NonNull(SnippetPiece), required=True, description="The line in runs.")
 
