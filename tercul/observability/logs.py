@@ -167,7 +167,7 @@ class JsonFormatter(logging.Formatter):
             out["exception"] = record.exc_text
         if record.stack_info:
             out["stack"] = record.stack_info
-        return json.dumps(out, ensure_ascii=False, default=str)
+        return _ENCODER.encode(out)
 
 
 class PlainFormatter(logging.Formatter):
@@ -223,8 +223,12 @@ def write_access(method: str, path: str, endpoint: str | None, status: int, dura
     path and the user agent are free text; the other fields never are). Other handlers
     get a ``LogRecord`` through their own filters.
     """
-    context = _request_context()
-    fields = {"method": method, "path": redact(path), "endpoint": endpoint, "status": status,
+    user = g.get("_login_user")  # only if Flask-Login already loaded it: no query here
+    trace_id, span_id = _trace_ids()
+    fields = {"request_id": current_request_id(),
+              "user_id": getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None,
+              "trace_id": trace_id, "span_id": span_id,
+              "method": method, "path": redact(path), "endpoint": endpoint, "status": status,
               "duration_ms": duration_ms, "bytes": size, "remote_addr": remote_addr,
               "user_agent": redact(user_agent) if user_agent else None}
     record = None
@@ -234,38 +238,42 @@ def write_access(method: str, path: str, endpoint: str | None, status: int, dura
             continue
         if getattr(handler, _HANDLER_FLAG, False) and type(handler.formatter) is JsonFormatter and not ACCESS.filters:
             if line is None:
-                now = time.time()
-                line = json.dumps({"time": _timestamp(now, (now % 1) * 1000), "level": "INFO", "logger": ACCESS.name,
-                                   "message": redact(f"{method} {path} {status}"), **context, **fields},
-                                  ensure_ascii=False, default=str) + "\n"
+                line = _ENCODER.encode({"time": _now(), "level": "INFO", "logger": "tercul.access",
+                                        "message": redact(f"{method} {path} {status}"), **fields}) + "\n"
             handler.acquire()
             try:
                 handler.stream.write(line)
                 handler.flush()
             except Exception:  # noqa: BLE001 - as StreamHandler.emit: logging never breaks a request
                 handler.release()
-                record = record or _access_record(method, path, status, context, fields)
+                record = record or _access_record(method, path, status, fields)
                 handler.handleError(record)
             else:
                 handler.release()
         else:
-            record = record or _access_record(method, path, status, context, fields)
+            record = record or _access_record(method, path, status, fields)
             handler.handle(record)
 
 
-def _access_record(method, path, status, context, fields) -> logging.LogRecord:
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)  # made once: json.dumps with options makes one per call
+_second: tuple[int, str] = (0, "")
+
+
+def _now() -> str:
+    """The current time as JsonFormatter writes it (the seconds part formatted once per second)."""
+    global _second
+    now = time.time()
+    second, text = _second  # one tuple, replaced whole: threads never see half of it
+    if second != int(now):
+        second = int(now)
+        _second = (second, text := time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
+    return f"{text}.{int((now - second) * 1000):03d}Z"
+
+
+def _access_record(method, path, status, fields) -> logging.LogRecord:
     record = ACCESS.makeRecord(ACCESS.name, logging.INFO, __file__, 0, "%s %s %s", (method, path, status), None)
-    record.__dict__.update(context)
     record.__dict__.update(fields)
     return record
-
-
-def _request_context() -> dict[str, Any]:
-    user = g.get("_login_user")  # only if Flask-Login already loaded it: no query here
-    trace_id, span_id = _trace_ids()
-    return {"request_id": current_request_id(),
-            "user_id": getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None,
-            "trace_id": trace_id, "span_id": span_id}
 
 
 def redacted_path() -> str:
