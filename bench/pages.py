@@ -22,12 +22,15 @@ synthetic library.
 with metrics, traces and JSON logs off, once with them all on (Prometheus multiprocess
 metrics, spans exported over OTLP/HTTP to a receiver in this process, JSON access log
 written to ``bench/out/observability.log``), and prints each page's figures for both
-(issue 18: within 10%). ``on`` measures only the second. Usage::
+(issue 18: within 10%), then CPU per request in process for off, on (traces sampled at
+the app's default, 10%) and on with every request traced. ``on`` measures only the
+second; ``cpu`` only the in-process CPU table (no servers, no wrk). Usage::
 
     .venv/bin/python bench/pages.py                       # demo and synthetic 100000
     .venv/bin/python bench/pages.py --library demo --duration 5
     .venv/bin/python bench/pages.py --synthetic 20000
     .venv/bin/python bench/pages.py --library demo --observability compare
+    .venv/bin/python bench/pages.py --library demo --observability cpu --rounds 5
 
 ``wrk`` comes from Debian (``apt-get install wrk``); without it a Python load
 generator (threads and ``http.client``) is used and the output says so: on a small
@@ -97,7 +100,7 @@ def tercul_env(database: Path, observability: str = "off", otlp: str | None = No
         metrics_dir.mkdir(parents=True)
         env.update({"METRICS_ENABLED": "true", "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "LOG_FORMAT": "json",
                     "LOG_ACCESS": "true", "OTEL_EXPORTER_OTLP_ENDPOINT": otlp or "", "OTEL_SERVICE_NAME": "bench"})
-        if ARGS.trace_sample < 1:  # the SDK's standard sampler variables
+        if ARGS.trace_sample is not None:  # the SDK's standard sampler variables (else the app's 10%)
             env.update({"OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
                         "OTEL_TRACES_SAMPLER_ARG": str(ARGS.trace_sample)})
     else:
@@ -329,7 +332,7 @@ for name, path in paths:
     many = path if isinstance(path, list) else [path]
     for p in many[:50]:
         client.get(p)
-    n = max(300, len(many))
+    n = max(1000, len(many))
     started = time.process_time()  # this process's CPU, its exporting threads included
     for i in range(n):
         client.get(many[i % len(many)])
@@ -343,11 +346,11 @@ def cpu_per_request(database: Path, pages: list[tuple[str, object]], sink_url: s
     steadier than requests per second on a busy machine, since other processes' load is not counted."""
     import json
 
-    configs = [("off", tercul_env(database)), ("on", tercul_env(database, "on", sink_url))]
-    if ARGS.trace_sample >= 1:
-        configs.append(("on, traces 10%", {**tercul_env(database, "on", sink_url),
-                                            "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
-                                            "OTEL_TRACES_SAMPLER_ARG": "0.1"}))
+    on = "on" if ARGS.trace_sample is not None else "on (traces 10%)"
+    configs = [("off", tercul_env(database)), (on, tercul_env(database, "on", sink_url))]
+    if ARGS.trace_sample is None:
+        configs.append(("on, traces 100%", {**tercul_env(database, "on", sink_url),
+                                             "OTEL_TRACES_SAMPLER": "parentbased_always_on"}))
     rows: dict[str, list[float]] = {}
     for _round in range(ARGS.rounds):
         for label, env in configs:
@@ -356,10 +359,10 @@ def cpu_per_request(database: Path, pages: list[tuple[str, object]], sink_url: s
             for name, ms in json.loads(out.strip().splitlines()[-1]).items():
                 rows.setdefault(f"{name}|{label}", []).append(ms)
     lines = ["CPU per request in process (ms, median of rounds; test client, no HTTP server):",
-             f"  {'page':<12} " + " ".join(f"{label:>16}" for label, _ in configs)]
+             f"  {'page':<12} " + " ".join(f"{label:>18}" for label, _ in configs)]
     for name, _path in pages:
         figures = [statistics.median(rows[f"{name}|{label}"]) for label, _ in configs]
-        lines.append(f"  {name:<12} " + " ".join(f"{v:>9.3f} ({v / figures[0] - 1:+.0%})" for v in figures))
+        lines.append(f"  {name:<12} " + " ".join(f"{v:>11.3f} ({v / figures[0] - 1:+.0%})" for v in figures))
     return "\n".join(lines)
 
 
@@ -367,6 +370,16 @@ def run_library(kind: str, count: int, args) -> list[Result]:
     database = build_library(kind, count)
     work_path = pick_work(database)
     others = many_works(database)
+    cpu_pages = [("/healthz", "/healthz"), ("/works", "/works"), ("work page", work_path), ("many works", others)]
+    if args.observability == "cpu":
+        sink = OtlpSink()
+        try:
+            log("  CPU per request in process ...")
+            CPU_REPORTS[kind] = cpu_per_request(database, cpu_pages, sink.url)
+            log(f"  OTLP receiver: {sink.requests} batches, {sink.bytes / 1e6:.1f} MB of spans")
+        finally:
+            sink.stop()
+        return []
     measure = measure_wrk if shutil.which("wrk") and not args.python_client else measure_python
     results = []
     sink = OtlpSink() if args.observability != "off" else None
@@ -401,9 +414,7 @@ def run_library(kind: str, count: int, args) -> list[Result]:
             results.append(Result(name, label, rps, p50, p99, sum(r[3] for r in runs[name])))
         if args.observability == "compare":
             log("  CPU per request in process ...")
-            CPU_REPORTS[kind] = cpu_per_request(database, [("/healthz", "/healthz"), ("/works", "/works"),
-                                                           ("work page", work_path), ("many works", others)],
-                                                sink.url)
+            CPU_REPORTS[kind] = cpu_per_request(database, cpu_pages, sink.url)
         if sink is not None:
             log(f"  OTLP receiver: {sink.requests} batches, {sink.bytes / 1e6:.1f} MB of spans")
     finally:
@@ -449,11 +460,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--python-client", action="store_true", help="use the Python load generator, not wrk")
-    parser.add_argument("--observability", choices=["off", "on", "compare"], default="off",
-                        help="metrics, traces (to a local OTLP receiver) and JSON logs: off (default), on, or both "
-                             "side by side")
-    parser.add_argument("--trace-sample", type=float, default=1.0,
-                        help="with observability on: share of requests traced (OTEL_TRACES_SAMPLER_ARG)")
+    parser.add_argument("--observability", choices=["off", "on", "compare", "cpu"], default="off",
+                        help="metrics, traces (to a local OTLP receiver) and JSON logs: off (default), on, both "
+                             "side by side, or only the in-process CPU table")
+    parser.add_argument("--trace-sample", type=float, default=None,
+                        help="with observability on: share of requests traced (OTEL_TRACES_SAMPLER_ARG; "
+                             "default: the app's own default, 10%%)")
     ARGS = args = parser.parse_args()
     client = "wrk" if shutil.which("wrk") and not args.python_client else "Python threads (wrk not found)"
     print(f"# {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.node()} ({os.cpu_count()} CPUs, "
@@ -462,7 +474,8 @@ def main() -> None:
     kinds = ["demo", "synthetic"] if args.library == "both" else [args.library]
     for kind in kinds:
         results = run_library(kind, args.synthetic, args)
-        print(report("demo" if kind == "demo" else f"synthetic {args.synthetic}", results, client))
+        if results:
+            print(report("demo" if kind == "demo" else f"synthetic {args.synthetic}", results, client))
         if kind in CPU_REPORTS:
             print(CPU_REPORTS[kind])
         print(f"(load average {os.getloadavg()[0]:.1f} at the end)")

@@ -16,7 +16,9 @@ from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, g, jsonify
+from flask import Blueprint, Flask, current_app, jsonify
+
+from .request_hooks import quiet
 
 bp = Blueprint("health", __name__)
 _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="tercul-ready")
@@ -49,7 +51,7 @@ def commit() -> str | None:
 
 
 def _answer(body: dict, status: int = 200):
-    g.access_log = False  # probes every few seconds would drown the access log
+    quiet()  # probes every few seconds would drown the access log
     response = jsonify(body)
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"

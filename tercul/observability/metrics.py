@@ -29,12 +29,18 @@ import os
 import re
 import time
 from contextlib import contextmanager
+from time import perf_counter
 from typing import Iterator
 
-from flask import Flask, Response, abort, current_app, g, has_app_context, request
+from flask import Flask, Response, abort, current_app, has_app_context, request
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+from .http_metrics import HttpMetrics
+from .request_hooks import not_counted, quiet
+from .tracing import enabled as tracing_enabled
+from .tracing import start_sql_span
 
 log = logging.getLogger("tercul.metrics")
 
@@ -69,7 +75,6 @@ _CONTRIBUTION_EVENTS = {"pending": "submitted", "approved": "approved", "rejecte
                         "changes_requested": "changes_requested", "withdrawn": "withdrawn"}
 _STATEMENT = re.compile(r"\s*(\w+)")
 _OPERATION_NAME = re.compile(r"[^A-Za-z0-9_]")
-_WORK_ENDPOINTS = {"reading.work"}
 
 
 # --- hooks the rest of the app calls -----------------------------------------------------
@@ -168,33 +173,50 @@ def _statement_histogram(statement: str):
     return child
 
 
-def _before_statement(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
-    from .tracing import start_sql_span
-
-    conn.info.setdefault("tercul_statements", []).append(
-        (time.perf_counter(), start_sql_span(statement, conn.dialect.name)))
+# Each statement's start (and span, in a sampled trace) rides on its execution context,
+# which SQLAlchemy hands to both events: no per-connection bookkeeping.
+_MARK = "_tercul_statement"
 
 
-def _after_statement(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
-    stack = conn.info.get("tercul_statements")
-    if not stack:
-        return
-    started, span = stack.pop()
-    _statement_histogram(statement).observe(time.perf_counter() - started)
+def _before_statement(conn, _cursor, statement, _parameters, context, _executemany) -> None:
+    span = start_sql_span(statement, conn.dialect.name) if tracing_enabled() else None
+    mark = (perf_counter(), span)
+    if context is not None:
+        setattr(context, _MARK, mark)
+    else:  # a statement outside any execution context (rare): the connection keeps it
+        conn.info.setdefault("tercul_statements", []).append(mark)
+
+
+def _after_statement(conn, _cursor, statement, _parameters, context, _executemany) -> None:
+    mark = getattr(context, _MARK, None) if context is not None else None
+    if mark is None:
+        stack = conn.info.get("tercul_statements")
+        if not stack:
+            return
+        mark = stack.pop()
+    else:
+        setattr(context, _MARK, None)
+    started, span = mark
+    _statement_histogram(statement).observe(perf_counter() - started)
     if span is not None:
         span.end()
 
 
-def _statement_failed(context) -> None:
-    conn = context.connection
-    stack = conn.info.get("tercul_statements") if conn is not None else None
-    if stack:
-        _started, span = stack.pop()
-        if span is not None:
-            from opentelemetry.trace import Status, StatusCode
+def _statement_failed(exception_context) -> None:
+    context = exception_context.execution_context
+    mark = getattr(context, _MARK, None) if context is not None else None
+    if mark is not None:
+        setattr(context, _MARK, None)
+    else:
+        conn = exception_context.connection
+        stack = conn.info.get("tercul_statements") if conn is not None else None
+        mark = stack.pop() if stack else None
+    span = mark[1] if mark else None
+    if span is not None:
+        from opentelemetry.trace import Status, StatusCode
 
-            span.set_status(Status(StatusCode.ERROR, type(context.original_exception).__name__))
-            span.end()
+        span.set_status(Status(StatusCode.ERROR, type(exception_context.original_exception).__name__))
+        span.end()
 
 
 def _note_business_events(session, _flush_context) -> None:
@@ -361,10 +383,12 @@ def allowed(config, remote_addr: str | None, authorization: str | None) -> bool:
     return any(address in network for network in networks)
 
 
-def init_app(app: Flask) -> None:
-    """HTTP metrics (prometheus-flask-exporter), the /metrics view and the counters' hooks."""
+def init_app(app: Flask) -> HttpMetrics | None:
+    """HTTP metrics (prometheus-flask-exporter's families), the /metrics view and the counters' hooks.
+
+    Returns the app's :class:`HttpMetrics` for request_hooks (None when metrics are off)."""
     if not app.config.get("METRICS_ENABLED", True):
-        return
+        return None
     from prometheus_flask_exporter import PrometheusMetrics
 
     from ..extensions import cache
@@ -376,32 +400,29 @@ def init_app(app: Flask) -> None:
         instrument_cache(cache)
     else:
         on_lookup(cache_lookup)
-    # one registry per app for the exporter's HTTP metrics (several apps in one test
-    # process each get their own); under gunicorn their values go to the shared folder
+    # one registry per app for the HTTP metrics (several apps in one test process each get
+    # their own); under gunicorn their values go to the shared folder
     http_registry = CollectorRegistry(auto_describe=True)
-    exporter = PrometheusMetrics(app=None, path=None, registry=http_registry, group_by="endpoint",
-                                 defaults_prefix="tercul",
-                                 buckets=(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5))
+    exporter = PrometheusMetrics(app=None, path=None, registry=http_registry, export_defaults=False,
+                                 defaults_prefix="tercul")
     exporter.init_app(app)
+    exporter.info("tercul_exporter_info", "Information about the Prometheus Flask exporter",
+                  version=exporter.version)
     app.extensions["tercul.metrics"] = exporter
-
-    @app.after_request
-    def _count_views(response: Response) -> Response:
-        if request.endpoint in _WORK_ENDPOINTS and response.status_code == 200:
-            WORK_VIEWS.inc()
-        return response
+    http = app.extensions["tercul.http_metrics"] = HttpMetrics(http_registry)
 
     def metrics_view():
         if not allowed(current_app.config, request.remote_addr, request.headers.get("Authorization")):
             abort(403)
-        g.access_log = False  # scrapes every few seconds would drown the access log
-        request.prom_do_not_track = True  # nor are they counted as traffic
+        quiet()  # scrapes every few seconds would drown the access log
+        not_counted()  # nor are they traffic
         return Response(render(current_app._get_current_object(), http_registry), mimetype=CONTENT_TYPE_LATEST)
 
     app.add_url_rule("/metrics", "metrics", metrics_view)
     from ..extensions import limiter
 
     limiter.exempt(app.view_functions["metrics"])
+    return http
 
 
 def start_worker_server(app: Flask):

@@ -134,3 +134,40 @@ def test_log_format_follows_the_environment(monkeypatch):
     monkeypatch.setenv("LOG_FORMAT", "xml")
     with pytest.raises(ConfigError, match="LOG_FORMAT"):
         DevelopmentConfig()
+
+
+def test_the_direct_access_line_is_the_one_the_logging_handler_would_write(app):
+    """write_access formats the app's own JSON handler's line itself; any other handler gets a
+    LogRecord through the filters and the formatter. Both must say the same, secrets masked alike."""
+    class OtherFormatter(logs.JsonFormatter):  # not the app's handler: the logging path
+        pass
+
+    direct, through_logging = io.StringIO(), io.StringIO()
+    ours = logs.make_handler("json", stream=direct)
+    other = logs.make_handler("json", stream=through_logging)
+    other.setFormatter(OtherFormatter())
+    logger = logging.getLogger("tercul")
+    logger.addHandler(ours)
+    logger.addHandler(other)
+    path = "/shelf/reader@example.org/token=abc123def456"
+    agent = "curl/8 Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
+    try:
+        with app.test_request_context(path, headers={"X-Request-ID": "req-7", "User-Agent": agent}):
+            logs.write_access("GET", path, None, 404, 1.25, 123, "203.0.113.9", agent)
+    finally:
+        logger.removeHandler(ours)
+        logger.removeHandler(other)
+    [fast], [slow] = lines(direct), lines(through_logging)
+    assert abs(_seconds(fast["time"]) - _seconds(slow["time"])) < 2
+    del fast["time"], slow["time"]
+    assert list(fast.items()) == list(slow.items())  # the same fields, values and order
+    assert fast["request_id"] == "req-7" and fast["status"] == 404 and fast["bytes"] == 123
+    written = direct.getvalue()
+    for secret in ("reader@example.org", "abc123def456", "c2lnbmF0dXJl"):
+        assert secret not in written
+
+
+def _seconds(stamp: str) -> float:
+    import datetime as dt
+
+    return dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()

@@ -126,3 +126,29 @@ def test_tracing_is_off_unless_configured(client, monkeypatch):
     assert not tracing.configured()
     assert tracing.current_traceparent() is None and tracing.graphql_middleware() is None
     assert client.get("/health").status_code == 200
+
+
+def test_traces_are_sampled_at_ten_percent_unless_otel_traces_sampler_says_otherwise(monkeypatch):
+    monkeypatch.delenv("OTEL_TRACES_SAMPLER", raising=False)
+    assert tracing.default_sampler().get_description() == \
+        "ParentBased{root:TraceIdRatioBased{0.1},remoteParentSampled:AlwaysOnSampler,"\
+        "remoteParentNotSampled:AlwaysOffSampler,localParentSampled:AlwaysOnSampler,"\
+        "localParentNotSampled:AlwaysOffSampler}"
+    monkeypatch.setenv("OTEL_TRACES_SAMPLER", "parentbased_always_on")
+    assert tracing.default_sampler() is None  # the SDK reads the variable itself
+
+
+def test_a_callers_sampling_decision_is_followed_down_to_the_statements(client, receiver):
+    unsampled, sampled = "1af7651916cd43dd8448eb211c80319c", "2af7651916cd43dd8448eb211c80319c"
+    for trace_id, flags in ((unsampled, "00"), (sampled, "01")):
+        response = client.get("/works", headers={"traceparent": f"00-{trace_id}-b7ad6b7169203331-{flags}"})
+        assert response.status_code == 200
+    tracing.flush()
+    spans = [s for _, s in receiver.spans]
+    assert not [s for s in spans if s.trace_id.hex() == unsampled]
+    mine = [s for s in spans if s.trace_id.hex() == sampled]
+    request_span = next(s for s in mine if s.name == "GET /works")
+    statements = [s for s in mine if s.name.startswith("db ")]
+    assert statements and all(s.parent_span_id == request_span.span_id for s in statements)
+    assert all(s.end_time_unix_nano >= s.start_time_unix_nano > 0 for s in statements)
+    assert len({s.span_id for s in mine}) == len(mine)
