@@ -177,8 +177,12 @@ class PlainFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)s %(name)s [%(request)s]: %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
-        record.request = getattr(record, "request_id", None) or "-"
-        return super().format(record)
+        # the request id goes in through a copy: other handlers (a JSON one) see the record unchanged
+        shown = logging.makeLogRecord(record.__dict__)
+        shown.request = getattr(record, "request_id", None) or "-"
+        text = super().format(shown)
+        record.exc_text = shown.exc_text
+        return text
 
 
 def make_handler(log_format: str, debug_sample: float = 1.0, stream=None) -> logging.Handler:

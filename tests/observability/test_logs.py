@@ -142,11 +142,13 @@ def test_the_direct_access_line_is_the_one_the_logging_handler_would_write(app):
     class OtherFormatter(logs.JsonFormatter):  # not the app's handler: the logging path
         pass
 
-    direct, through_logging = io.StringIO(), io.StringIO()
+    direct, through_logging, plain = io.StringIO(), io.StringIO(), io.StringIO()
     ours = logs.make_handler("json", stream=direct)
     other = logs.make_handler("json", stream=through_logging)
     other.setFormatter(OtherFormatter())
     logger = logging.getLogger("tercul")
+    # a plain handler first (as a developer's console might be): it must not change the record
+    logger.addHandler(logs.make_handler("plain", stream=plain))
     logger.addHandler(ours)
     logger.addHandler(other)
     path = "/shelf/reader@example.org/token=abc123def456"
@@ -155,9 +157,10 @@ def test_the_direct_access_line_is_the_one_the_logging_handler_would_write(app):
         with app.test_request_context(path, headers={"X-Request-ID": "req-7", "User-Agent": agent}):
             logs.write_access("GET", path, None, 404, 1.25, 123, "203.0.113.9", agent)
     finally:
-        logger.removeHandler(ours)
-        logger.removeHandler(other)
+        for handler in logger.handlers[-3:]:
+            logger.removeHandler(handler)
     [fast], [slow] = lines(direct), lines(through_logging)
+    assert "[req-7]" in plain.getvalue()
     assert abs(_seconds(fast["time"]) - _seconds(slow["time"])) < 2
     del fast["time"], slow["time"]
     assert list(fast.items()) == list(slow.items())  # the same fields, values and order
