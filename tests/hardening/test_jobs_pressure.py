@@ -186,6 +186,13 @@ def _wait(condition, seconds: float) -> bool:
     return False
 
 
+def _claimed(tmp: Path, pid: int) -> int:
+    """Rows claimed by process ``pid`` and not done."""
+    with closing(sqlite3.connect(tmp / "db.sqlite", timeout=10)) as conn:
+        return conn.execute("SELECT COUNT(*) FROM outbox WHERE claimed_by LIKE ? AND processed_at IS NULL",
+                            (f"%:{pid}",)).fetchone()[0]
+
+
 def test_a_web_process_killed_mid_indexing_is_resumed_at_start_up_by_the_next(tmp_path):
     env = _env(tmp_path)
     subprocess.run([TERCUL, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=ROOT)
@@ -194,7 +201,9 @@ def test_a_web_process_killed_mid_indexing_is_resumed_at_start_up_by_the_next(tm
     # the embedded jobs start with the server, with no request sent to it
     server = _serve(tmp_path, env, "first")
     try:
-        started = _wait(lambda: _processed(tmp_path)[0] >= 2 or server.poll() is not None, 300)
+        # kill it while it holds claimed rows: it claims 2 at a time, and between two batches it holds none
+        started = _wait(lambda: (_processed(tmp_path)[0] >= 2 and _claimed(tmp_path, server.pid) > 0)
+                        or server.poll() is not None, 300)
         assert started and server.poll() is None, (tmp_path / "first.log").read_text()[-2000:]
         server.send_signal(signal.SIGKILL)
         server.wait(10)
@@ -204,9 +213,7 @@ def test_a_web_process_killed_mid_indexing_is_resumed_at_start_up_by_the_next(tm
             server.wait()
     done, total = _processed(tmp_path)
     assert 0 < done < total, f"not killed in the middle of the work: {done}/{total}"
-    with closing(sqlite3.connect(tmp_path / "db.sqlite")) as conn:  # rows the dead process held
-        assert conn.execute("SELECT COUNT(*) FROM outbox WHERE claimed_by LIKE ? AND processed_at IS NULL",
-                            (f"%:{server.pid}",)).fetchone()[0] > 0
+    assert _claimed(tmp_path, server.pid) > 0  # rows the dead process held
     server = _serve(tmp_path, env, "second")
     try:
         finished = _wait(lambda: _processed(tmp_path)[0] == total, 120)  # taken back at once, not after the lease
