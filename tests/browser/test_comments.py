@@ -89,4 +89,6 @@ def test_comment_on_a_line_reply_and_hide(discussion, open_as):  # noqa: F811
     own.wait_for()
     assert "Testing the moderation." in own.inner_text()
     for p in (dora, emil, fay):
-        assert p.console_errors == []
+        # a thread load replaced by a marker click (hx-sync "replace") is aborted on purpose,
+        # and htmx reports the aborted request on the console: that one is not an error of ours
+        assert [e for e in p.console_errors if not e.startswith("htmx:afterRequest")] == []
