@@ -116,10 +116,6 @@ def plain(resolver):
     return resolver
 
 
-def _get(attribute, default, source):
-    return source.get(attribute, default) if isinstance(source, dict) else getattr(source, attribute, default)
-
-
 def _leaf_field(parent_type: GraphQLObjectType, nodes: list):
     """(read(source), serialize, non-null) of a plain leaf field, or _SLOW."""
     node = nodes[0]
@@ -127,13 +123,11 @@ def _leaf_field(parent_type: GraphQLObjectType, nodes: list):
     if field is None or node.arguments or node.selection_set is not None:
         return _SLOW
     resolve = field.resolve
-    if (isinstance(resolve, partial) and resolve.func is dict_or_attr_resolver
-            and len(resolve.args) == 2 and not resolve.keywords):
-        read = partial(_get, *resolve.args)
-    elif getattr(resolve, "plain_leaf", False):
-        read = partial(resolve, info=None)
-    else:
+    default_resolver = (isinstance(resolve, partial) and resolve.func is dict_or_attr_resolver
+                        and len(resolve.args) == 2 and not resolve.keywords)
+    if not (default_resolver or getattr(resolve, "plain_leaf", False)):
         return _SLOW
+    read = partial(resolve, info=None)  # graphene's own resolver (or the @plain one), without resolve info
     non_null = is_non_null_type(field.type)
     leaf = field.type.of_type if non_null else field.type
     if not is_leaf_type(leaf):
